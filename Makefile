@@ -1,0 +1,58 @@
+# Kabinet: `make demo` starts the portal with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kabinet
+
+.PHONY: install system-packages demo test test-sqlite test-postgres test-e2e lint messages check-deploy
+
+# Debian packages the tests need: Chromium for the browser tests, gettext for translations.
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq chromium gettext fonts-dejavu-core >/dev/null; \
+	  else echo "Please install: sudo apt-get install chromium gettext"; exit 1; fi; fi
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/activate
+	$(BIN)/pip install -q --disable-pip-version-check -e ".[dev]"
+	npm ci --no-audit --no-fund --loglevel=error
+	@command -v msgfmt >/dev/null || $(MAKE) system-packages
+	cd src/kabinet && ../../$(BIN)/kabinet compilemessages -v0
+
+demo: install
+	DEBUG=1 $(BIN)/kabinet demo
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/kabinet makemigrations --check --dry-run -v1
+
+test-sqlite:
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m "not e2e" -q
+
+# Under CI=true an unreachable PostgreSQL fails the run; on a laptop without one it is skipped.
+test-postgres:
+	@url=$${DATABASE_URL:-$(PG_TEST_URL)}; \
+	if [ "$${CI:-}" != "true" ] && ! $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1].replace('/kabinet','/postgres'), connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+	  echo "PostgreSQL at $$url does not answer: PostgreSQL suite skipped (CI requires it)."; exit 0; fi; \
+	DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider -m "not e2e" -q
+
+test-e2e:
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m e2e -q
+
+# Everything: lint, the suite on SQLite and on PostgreSQL, the browser tests.
+test: install system-packages lint
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-postgres || status=1; \
+	$(MAKE) --no-print-directory test-e2e || status=1; \
+	exit $$status
+
+check-deploy:
+	DEBUG=0 SECRET_KEY=$$(python3 -c "import secrets; print(secrets.token_urlsafe(64))") \
+	  ALLOWED_HOSTS=portal.example.com $(BIN)/kabinet check --deploy --fail-level WARNING

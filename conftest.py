@@ -1,0 +1,92 @@
+"""Shared fixtures: two partners with their companies, their people and logged-in clients."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from kabinet.accounts.models import Section
+from kabinet.accounts.tests.factories import (
+    PASSWORD,
+    AgreementFactory,
+    CounterpartyFactory,
+    DeliveryAddressFactory,
+    PartnerFactory,
+    StaffUserFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Under CI the PostgreSQL run must really be on PostgreSQL (never silently on SQLite)."""
+    from django.db import connection
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        assert connection.vendor == "postgresql"
+    return django_db_setup
+
+
+def company_make(*, name: str, counterparties: int = 2):
+    """A partner with a head company, subsidiaries, an agreement and an address each."""
+    partner = PartnerFactory(name=name)
+    head = CounterpartyFactory(partner=partner, name=f"{name} head")
+    entities = [head] + [
+        CounterpartyFactory(partner=partner, parent=head, name=f"{name} branch {n}")
+        for n in range(1, counterparties)
+    ]
+    for entity in entities:
+        AgreementFactory(counterparty=entity, name=f"{entity.name} agreement")
+        DeliveryAddressFactory(counterparty=entity, address=f"{entity.name} address")
+    return partner
+
+
+@pytest.fixture
+def partner(db):
+    return company_make(name="Alpha Pharmacy")
+
+
+@pytest.fixture
+def other_partner(db):
+    return company_make(name="Omega Clinic")
+
+
+@pytest.fixture
+def partner_admin(partner):
+    return UserFactory(partner=partner, email="admin@alpha.example", full_name="Alpha Admin")
+
+
+@pytest.fixture
+def orders_only_employee(partner):
+    return UserFactory(
+        partner=partner,
+        email="orders@alpha.example",
+        full_name="Alpha Orders",
+        sections=[Section.ORDERS],
+    )
+
+
+@pytest.fixture
+def other_admin(other_partner):
+    return UserFactory(partner=other_partner, email="admin@omega.example")
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffUserFactory(email="manager@supplier.example", full_name="Supplier Manager")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def partner_client(partner_admin):
+    return client_for(partner_admin)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "kabinet.accounts"
+    label = "accounts"
+    verbose_name = _("Partners and users")
+
+    def ready(self) -> None:
+        from kabinet.accounts.roles import staff_groups_ensure
+
+        # Setup, not domain flow: staff groups follow the permissions each migrate creates.
+        post_migrate.connect(staff_groups_ensure, sender=self)

@@ -1,0 +1,166 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from kabinet.accounts import services
+from kabinet.accounts.models import User
+from kabinet.accounts.scope import scope_for
+from kabinet.accounts.tests.factories import PASSWORD, UserFactory
+
+LOGIN_URL = "/account/login/"
+WRONG = "Wrong login or password."
+
+
+def login(client, username, password=PASSWORD):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, HTTP_COOKIE="")
+
+
+@pytest.fixture
+def english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.mark.parametrize(
+    "typed", ["admin@alpha.example", "ADMIN@Alpha.Example ", "+7 912 345-67-89", "89123456789"]
+)
+def test_login_by_email_or_phone_in_any_usual_spelling(client, partner_admin, typed):
+    partner_admin.phone = "+79123456789"
+    partner_admin.save()
+    response = client.post(LOGIN_URL, {"username": typed, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("case", ["wrong password", "unknown login", "blocked"])
+def test_failed_login_never_tells_whether_the_account_exists(english, partner_admin, case):
+    username, password = {
+        "wrong password": ("admin@alpha.example", "nope"),
+        "unknown login": ("nobody@alpha.example", PASSWORD),
+        "blocked": ("admin@alpha.example", PASSWORD),
+    }[case]
+    if case == "blocked":
+        User.objects.filter(pk=partner_admin.pk).update(is_active=False)
+    response = english.post(LOGIN_URL, {"username": username, "password": password})
+    assert response.status_code == 200
+    assert WRONG in response.content.decode()
+    assert "_auth_user_id" not in english.session
+
+
+def test_failed_login_message_is_russian_by_default(client, partner_admin):
+    response = client.post(LOGIN_URL, {"username": "admin@alpha.example", "password": "nope"})
+    assert "Неверный логин или пароль." in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["admin@alpha.example", "nobody@alpha.example"])
+def test_five_failures_cool_the_login_off_even_for_the_right_password(
+    english, partner_admin, username
+):
+    for _attempt in range(5):
+        english.post(LOGIN_URL, {"username": username, "password": "wrong"})
+    response = english.post(LOGIN_URL, {"username": username, "password": PASSWORD})
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Too many failed login attempts. Try again in 15 minutes." in body
+    assert "_auth_user_id" not in english.session
+
+
+def test_the_throttle_counts_phone_spellings_as_one_login(english, partner_admin):
+    partner_admin.phone = "+79123456789"
+    partner_admin.save()
+    for spelling in ["89123456789", "+7 912 345 67 89", "8 (912) 345-67-89", "+79123456789", "9123456789"]:
+        english.post(LOGIN_URL, {"username": spelling, "password": "wrong"})
+    assert english.post(LOGIN_URL, {"username": "+79123456789", "password": PASSWORD}).status_code == 429
+
+
+def test_temporary_password_forces_a_change_before_anything_else(client, partner_admin):
+    issued = services.employee_password_reset(
+        scope=scope_for(UserFactory(partner=partner_admin.partner)), user_id=partner_admin.pk
+    )
+    response = client.post(LOGIN_URL, {"username": "admin@alpha.example", "password": issued.password})
+    assert response.status_code == 302
+    for path in ["/", "/company/", "/employees/"]:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:password-change")
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"new_password1": "a-New-passw0rd!", "new_password2": "a-New-passw0rd!"},
+    )
+    assert response.status_code == 302
+    partner_admin.refresh_from_db()
+    assert not partner_admin.must_change_password
+    assert partner_admin.check_password("a-New-passw0rd!")
+    assert client.get("/").status_code == 200  # the session survived its own password change
+
+
+def test_the_temporary_password_is_rehashed_with_full_cost_at_first_login(client, partner_admin, settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "kabinet.accounts.hashers.TemporaryPasswordHasher",
+    ]
+    User.objects.filter(pk=partner_admin.pk).update(
+        password=services.password_temporary_hash("TempPass12345"), must_change_password=True
+    )
+    client.post(LOGIN_URL, {"username": "admin@alpha.example", "password": "TempPass12345"})
+    partner_admin.refresh_from_db()
+    assert partner_admin.password.startswith("pbkdf2_sha256$")
+
+
+def test_password_reset_by_email_link(client, partner_admin):
+    partner_admin.must_change_password = True
+    partner_admin.save()
+    response = client.post(reverse("accounts:password-reset"), {"email": "admin@alpha.example"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://\S+/account/password/reset/\S+/\S+/", mail.outbox[0].body).group(0)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "reset-Passw0rd!", "new_password2": "reset-Passw0rd!"}
+    )
+    assert response.status_code == 302
+    partner_admin.refresh_from_db()
+    assert partner_admin.check_password("reset-Passw0rd!")
+    assert not partner_admin.must_change_password
+
+
+def test_password_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(client, db):
+    response = client.post(reverse("accounts:password-reset"), {"email": "ghost@example.com"})
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:password-reset-sent")
+    assert mail.outbox == []
+
+
+def test_blocking_ends_the_employees_sessions_at_once(client, partner_admin, orders_only_employee):
+    client.force_login(orders_only_employee)
+    assert client.get("/").status_code == 200
+    services.employee_block(scope=scope_for(partner_admin), user_id=orders_only_employee.pk)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN_URL)
+
+
+def test_logout_everywhere_ends_sessions_on_other_devices(partner_admin):
+    from django.test import Client
+
+    laptop, phone = Client(), Client()
+    laptop.force_login(partner_admin)
+    phone.force_login(partner_admin)
+    assert laptop.post(reverse("accounts:logout-everywhere")).status_code == 302
+    assert phone.get("/").status_code == 302
+    assert laptop.get("/").status_code == 302
+
+
+def test_sessions_expire(client, partner_admin, settings):
+    client.force_login(partner_admin)
+    client.get("/")
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 12 * 3600
+
+
+def test_supplier_staff_cannot_use_partner_pages(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/").status_code == 403

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from kabinet.accounts.access import public_view
+
+admin.site.site_header = _("Kabinet: supplier staff")
+admin.site.site_title = _("Kabinet")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", public_view(set_language), name="set_language"),
+    path("", include("kabinet.accounts.urls")),
+    path("", include("kabinet.web.urls")),
+]

@@ -1,0 +1,45 @@
+"""The partner's menu: only the sections the user may use (the server enforces them too)."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kabinet.accounts.models import Section
+from kabinet.web.selectors import counterparties_for_switcher, current_counterparty
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str | Promise
+    url_name: str
+    icon: str
+    section: str | None
+
+
+MENU = [
+    MenuItem(_("Home"), "web:home", "house", None),
+    MenuItem(_("Company"), "accounts:company", "building", None),
+    MenuItem(_("Employees"), "accounts:employee-list", "people", Section.EMPLOYEES),
+]
+
+
+def menu_for(request) -> dict:
+    scope = request.scope
+    path = request.path
+    items = []
+    for item in MENU:
+        if item.section is not None and not scope.can(item.section):
+            continue
+        url = reverse(item.url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"title": item.title, "url": url, "icon": item.icon, "active": active})
+    partner = scope.user.partner
+    return {
+        "menu": items,
+        "partner": partner,
+        "manager": partner.manager,
+        "current_counterparty": current_counterparty(request),
+        "counterparties": counterparties_for_switcher(request),
+    }
