@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from django.test import Client
+from tests.conftest_helpers import client_for
 
 from kabinet.accounts.models import Section
 from kabinet.accounts.tests.factories import (
@@ -74,12 +74,6 @@ def other_admin(other_partner):
 @pytest.fixture
 def staff_user(db):
     return StaffUserFactory(email="manager@supplier.example", full_name="Supplier Manager")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -32,8 +32,17 @@ def serve(args: list[str]) -> None:
     workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
     os.execvp(
         sys.executable,
-        [sys.executable, "-m", "gunicorn", "kabinet.wsgi", "--bind", bind, "--workers", workers]
-        + args,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kabinet.wsgi",
+            "--bind",
+            bind,
+            "--workers",
+            workers,
+            *args,
+        ],
     )
 
 

@@ -243,7 +243,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Failed logins are counted in the database (and shown in the admin); keep logs quiet.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Kabinet -------------------------------------------------------------------------------

@@ -47,8 +47,16 @@ class CounterpartyInline(admin.TabularInline):
 
 class AgreementInline(admin.TabularInline):
     model = Agreement
-    fields = ["name", "number", "price_type", "currency", "payment_deferral_days", "credit_limit",
-              "ext_id", "is_active"]
+    fields = [
+        "name",
+        "number",
+        "price_type",
+        "currency",
+        "payment_deferral_days",
+        "credit_limit",
+        "ext_id",
+        "is_active",
+    ]
     extra = 0
 
 
@@ -79,8 +87,15 @@ class CounterpartyAdmin(admin.ModelAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["name", "counterparty", "price_type", "currency", "payment_deferral_days",
-                    "credit_limit", "is_active"]
+    list_display = [
+        "name",
+        "counterparty",
+        "price_type",
+        "currency",
+        "payment_deferral_days",
+        "credit_limit",
+        "is_active",
+    ]
     list_filter = ["is_active", "currency", "price_type"]
     search_fields = ["name", "number", "ext_id", "counterparty__name"]
     list_select_related = ["counterparty", "price_type"]
@@ -112,11 +127,25 @@ class UserAdmin(DjangoUserAdmin):
         (_("Partner access"), {"fields": ["partner", "sections", "counterparties"]}),
         (
             _("Permissions"),
-            {"fields": ["is_active", "must_change_password", "is_staff", "is_superuser", "groups",
-                        "user_permissions"]},
+            {
+                "fields": [
+                    "is_active",
+                    "must_change_password",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
         ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "phone", "usable_password", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "phone", "usable_password", "password1", "password2"],
+            },
+        ),
     ]

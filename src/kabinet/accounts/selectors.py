@@ -43,7 +43,9 @@ def counterparty_list(scope: Scope) -> list[Counterparty]:
 
 def counterparty_get(scope: Scope, counterparty_id: int) -> Counterparty:
     return get_object_or_404(
-        counterparty_qs(scope).select_related("parent").prefetch_related(
+        counterparty_qs(scope)
+        .select_related("parent")
+        .prefetch_related(
             Prefetch(
                 "agreements",
                 queryset=Agreement.objects.filter(is_active=True).select_related("price_type"),

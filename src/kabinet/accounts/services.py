@@ -18,7 +18,9 @@ from kabinet.accounts.phones import phone_normalize
 from kabinet.accounts.scope import Scope
 from kabinet.accounts.selectors import counterparty_qs, employee_get
 
-TEMPORARY_PASSWORD_ALPHABET = string.ascii_letters.translate(str.maketrans("", "", "lIO")) + "23456789"
+TEMPORARY_PASSWORD_ALPHABET = (
+    string.ascii_letters.translate(str.maketrans("", "", "lIO")) + "23456789"
+)
 
 
 def password_temporary_generate(length: int = 14) -> str:
@@ -36,7 +38,9 @@ class IssuedPassword:
     password: str
 
 
-def _clean_contacts(*, email: str, phone: str, exclude_pk: int | None) -> tuple[str | None, str | None]:
+def _clean_contacts(
+    *, email: str, phone: str, exclude_pk: int | None
+) -> tuple[str | None, str | None]:
     email = (email or "").strip().lower() or None
     phone_raw = (phone or "").strip()
     phone_clean = phone_normalize(phone_raw) if phone_raw else None
@@ -122,7 +126,9 @@ def employee_update(
     user = employee_get(scope, user_id)
     if user.pk == scope.user.pk and Section.EMPLOYEES not in sections:
         # Otherwise a partner could lose its last administrator by a slip of the mouse.
-        raise ValidationError({"sections": _("You cannot take the employees section from yourself.")})
+        raise ValidationError(
+            {"sections": _("You cannot take the employees section from yourself.")}
+        )
     email_clean, phone_clean = _clean_contacts(email=email, phone=phone, exclude_pk=user.pk)
     _check_grants(scope=scope, sections=sections, counterparty_ids=list(counterparty_ids))
     user.full_name = full_name.strip()
@@ -157,7 +163,9 @@ def employee_unblock(*, scope: Scope, user_id: int) -> User:
 
 
 @transaction.atomic
-def employee_password_reset(*, scope: Scope, user_id: int, send_invitation: bool = False) -> IssuedPassword:
+def employee_password_reset(
+    *, scope: Scope, user_id: int, send_invitation: bool = False
+) -> IssuedPassword:
     """Issues a new temporary password; the employee's sessions end."""
     scope.require(Section.EMPLOYEES)
     user = employee_get(scope, user_id)

@@ -84,13 +84,22 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
         for ext_id, name in PRICE_TYPES
     ]
     admin = User.objects.create(
-        email="admin@demo.kabinet", full_name="Администратор поставщика", is_staff=True,
-        is_superuser=True, password=password_hash,
+        email="admin@demo.kabinet",
+        full_name="Администратор поставщика",
+        is_staff=True,
+        is_superuser=True,
+        password=password_hash,
     )
     managers = User.objects.bulk_create(
         [
-            User(email=f"manager{i}@demo.kabinet", phone=f"+7495100000{i}", full_name=_person(rng),
-                 position="Менеджер по работе с клиентами", is_staff=True, password=password_hash)
+            User(
+                email=f"manager{i}@demo.kabinet",
+                phone=f"+7495100000{i}",
+                full_name=_person(rng),
+                position="Менеджер по работе с клиентами",
+                is_staff=True,
+                password=password_hash,
+            )
             for i in range(1, 4)
         ]
     )
@@ -105,8 +114,11 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
         base = names.PARTNER_NAMES[i % len(names.PARTNER_NAMES)]
         suffix = f" {i // len(names.PARTNER_NAMES) + 1}" if i >= len(names.PARTNER_NAMES) else ""
         partner_rows.append(
-            Partner(ext_id=f"partner-{i + 1:05d}", name=f"{kind} «{base}»{suffix}",
-                    manager=managers[i % len(managers)])
+            Partner(
+                ext_id=f"partner-{i + 1:05d}",
+                name=f"{kind} «{base}»{suffix}",
+                manager=managers[i % len(managers)],
+            )
         )
     partner_objs = Partner.objects.bulk_create(partner_rows)
 
@@ -115,21 +127,32 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
         city, region = names.CITIES[i % len(names.CITIES)]
         base = partner.name.split("«")[1].split("»")[0]
         heads.append(
-            Counterparty(ext_id=f"cp-{i + 1:05d}-0", partner=partner, name=f"ООО «{base}»",
-                         inn=inn_legal(rng, region), kpp=f"{region}0101001",
-                         legal_address=_address(rng, city))
+            Counterparty(
+                ext_id=f"cp-{i + 1:05d}-0",
+                partner=partner,
+                name=f"ООО «{base}»",
+                inn=inn_legal(rng, region),
+                kpp=f"{region}0101001",
+                legal_address=_address(rng, city),
+            )
         )
         subsidiaries_plan.append((partner, base, city, region, rng.choice([0, 0, 1, 2, 3])))
     heads = Counterparty.objects.bulk_create(heads)
 
     subsidiaries = []
-    for (partner, base, city, region, count), head in zip(subsidiaries_plan, heads, strict=True):
+    for (partner, base, _city, _region, count), head in zip(subsidiaries_plan, heads, strict=True):
         for n in range(1, count + 1):
             sub_city, sub_region = rng.choice(names.CITIES)
             subsidiaries.append(
-                Counterparty(ext_id=f"{head.ext_id[:-2]}-{n}", partner=partner, parent=head,
-                             name=f"ООО «{base}-{sub_city}»", inn=inn_legal(rng, sub_region),
-                             kpp=f"{sub_region}0101001", legal_address=_address(rng, sub_city))
+                Counterparty(
+                    ext_id=f"{head.ext_id[:-2]}-{n}",
+                    partner=partner,
+                    parent=head,
+                    name=f"ООО «{base}-{sub_city}»",
+                    inn=inn_legal(rng, sub_region),
+                    kpp=f"{sub_region}0101001",
+                    legal_address=_address(rng, sub_city),
+                )
             )
     subsidiaries = Counterparty.objects.bulk_create(subsidiaries)
     counterparties = heads + subsidiaries
@@ -140,7 +163,8 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
         for n in range(rng.choice([1, 1, 2])):
             agreements.append(
                 Agreement(
-                    ext_id=f"ag-{counterparty.ext_id}-{n}", counterparty=counterparty,
+                    ext_id=f"ag-{counterparty.ext_id}-{n}",
+                    counterparty=counterparty,
                     name=f"Договор поставки № {rng.randint(100, 999)}/{24 + n}",
                     number=f"ДП-{rng.randint(1000, 9999)}",
                     price_type=price_types[rng.randrange(len(price_types))],
@@ -150,8 +174,11 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
             )
         for n in range(rng.randint(1, 3)):
             addresses.append(
-                DeliveryAddress(ext_id=f"addr-{counterparty.ext_id}-{n}", counterparty=counterparty,
-                                address=_address(rng, city))
+                DeliveryAddress(
+                    ext_id=f"addr-{counterparty.ext_id}-{n}",
+                    counterparty=counterparty,
+                    address=_address(rng, city),
+                )
             )
     Agreement.objects.bulk_create(agreements, batch_size=2000)
     DeliveryAddress.objects.bulk_create(addresses, batch_size=2000)
@@ -160,20 +187,48 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
     temporary_hash = password_temporary_hash(DEMO_TEMPORARY_PASSWORD)
     for i, partner in enumerate(partner_objs):
         number = i + 1
-        users.append(User(email=f"admin{number}@partner.demo", full_name=_person(rng),
-                          position="Директор", partner=partner, sections=ALL_SECTIONS,
-                          password=password_hash))
-        users.append(User(email=f"buyer{number}@partner.demo", phone=f"+7912{number:07d}",
-                          full_name=_person(rng), position="Менеджер по закупкам", partner=partner,
-                          sections=[Section.CATALOG, Section.ORDERS], password=password_hash))
-        users.append(User(email=f"accountant{number}@partner.demo", full_name=_person(rng),
-                          position="Бухгалтер", partner=partner,
-                          sections=[Section.ORDERS, Section.FINANCE, Section.REPORTS],
-                          password=password_hash))
-        users.append(User(email=f"new{number}@partner.demo", full_name=_person(rng),
-                          position=rng.choice(names.POSITIONS), partner=partner,
-                          sections=[Section.CATALOG, Section.ORDERS], password=temporary_hash,
-                          must_change_password=True))
+        users.append(
+            User(
+                email=f"admin{number}@partner.demo",
+                full_name=_person(rng),
+                position="Директор",
+                partner=partner,
+                sections=ALL_SECTIONS,
+                password=password_hash,
+            )
+        )
+        users.append(
+            User(
+                email=f"buyer{number}@partner.demo",
+                phone=f"+7912{number:07d}",
+                full_name=_person(rng),
+                position="Менеджер по закупкам",
+                partner=partner,
+                sections=[Section.CATALOG, Section.ORDERS],
+                password=password_hash,
+            )
+        )
+        users.append(
+            User(
+                email=f"accountant{number}@partner.demo",
+                full_name=_person(rng),
+                position="Бухгалтер",
+                partner=partner,
+                sections=[Section.ORDERS, Section.FINANCE, Section.REPORTS],
+                password=password_hash,
+            )
+        )
+        users.append(
+            User(
+                email=f"new{number}@partner.demo",
+                full_name=_person(rng),
+                position=rng.choice(names.POSITIONS),
+                partner=partner,
+                sections=[Section.CATALOG, Section.ORDERS],
+                password=temporary_hash,
+                must_change_password=True,
+            )
+        )
     User.objects.bulk_create(users, batch_size=2000)
 
     result.partners = len(partner_objs)
@@ -185,12 +240,21 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
         first = partner_objs[0].name
         result.logins += [
             DemoLogin("partner administrator", "admin1@partner.demo", DEMO_PASSWORD, first),
-            DemoLogin("buyer (catalog, orders)", "buyer1@partner.demo", DEMO_PASSWORD,
-                      "or by phone +79120000001"),
-            DemoLogin("accountant (orders, finance, reports)", "accountant1@partner.demo",
-                      DEMO_PASSWORD),
-            DemoLogin("new employee, temporary password", "new1@partner.demo",
-                      DEMO_TEMPORARY_PASSWORD, "asked to choose a password at first login"),
+            DemoLogin(
+                "buyer (catalog, orders)",
+                "buyer1@partner.demo",
+                DEMO_PASSWORD,
+                "or by phone +79120000001",
+            ),
+            DemoLogin(
+                "accountant (orders, finance, reports)", "accountant1@partner.demo", DEMO_PASSWORD
+            ),
+            DemoLogin(
+                "new employee, temporary password",
+                "new1@partner.demo",
+                DEMO_TEMPORARY_PASSWORD,
+                "asked to choose a password at first login",
+            ),
         ]
     result.logins.append(DemoLogin("supplier manager (/admin/)", managers[0].email, DEMO_PASSWORD))
     return result

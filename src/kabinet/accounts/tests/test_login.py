@@ -71,16 +71,27 @@ def test_five_failures_cool_the_login_off_even_for_the_right_password(
 def test_the_throttle_counts_phone_spellings_as_one_login(english, partner_admin):
     partner_admin.phone = "+79123456789"
     partner_admin.save()
-    for spelling in ["89123456789", "+7 912 345 67 89", "8 (912) 345-67-89", "+79123456789", "9123456789"]:
+    for spelling in [
+        "89123456789",
+        "+7 912 345 67 89",
+        "8 (912) 345-67-89",
+        "+79123456789",
+        "9123456789",
+    ]:
         english.post(LOGIN_URL, {"username": spelling, "password": "wrong"})
-    assert english.post(LOGIN_URL, {"username": "+79123456789", "password": PASSWORD}).status_code == 429
+    assert (
+        english.post(LOGIN_URL, {"username": "+79123456789", "password": PASSWORD}).status_code
+        == 429
+    )
 
 
 def test_temporary_password_forces_a_change_before_anything_else(client, partner_admin):
     issued = services.employee_password_reset(
         scope=scope_for(UserFactory(partner=partner_admin.partner)), user_id=partner_admin.pk
     )
-    response = client.post(LOGIN_URL, {"username": "admin@alpha.example", "password": issued.password})
+    response = client.post(
+        LOGIN_URL, {"username": "admin@alpha.example", "password": issued.password}
+    )
     assert response.status_code == 302
     for path in ["/", "/company/", "/employees/"]:
         response = client.get(path)
@@ -97,7 +108,9 @@ def test_temporary_password_forces_a_change_before_anything_else(client, partner
     assert client.get("/").status_code == 200  # the session survived its own password change
 
 
-def test_the_temporary_password_is_rehashed_with_full_cost_at_first_login(client, partner_admin, settings):
+def test_the_temporary_password_is_rehashed_with_full_cost_at_first_login(
+    client, partner_admin, settings
+):
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "kabinet.accounts.hashers.TemporaryPasswordHasher",

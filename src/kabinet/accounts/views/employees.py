@@ -28,7 +28,9 @@ def _issued(request, issued: services.IssuedPassword):
 @partner_view(Section.EMPLOYEES)
 def employee_list(request):
     return render(
-        request, "accounts/employee_list.html", {"employees": selectors.employee_list(request.scope)}
+        request,
+        "accounts/employee_list.html",
+        {"employees": selectors.employee_list(request.scope)},
     )
 
 

@@ -4,26 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PriceType',
+            name="PriceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ext_id', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='1C id')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('currency', models.CharField(default='RUB', max_length=3, verbose_name='currency')),
-                ('vat_included', models.BooleanField(default=True, verbose_name='VAT included')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ext_id",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="1C id"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "currency",
+                    models.CharField(default="RUB", max_length=3, verbose_name="currency"),
+                ),
+                ("vat_included", models.BooleanField(default=True, verbose_name="VAT included")),
             ],
             options={
-                'verbose_name': 'price type',
-                'verbose_name_plural': 'price types',
-                'ordering': ['name'],
+                "verbose_name": "price type",
+                "verbose_name_plural": "price types",
+                "ordering": ["name"],
             },
         ),
     ]
