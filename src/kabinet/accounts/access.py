@@ -30,9 +30,9 @@ def partner_view(section: str | None = None):
             scope = scope_for(request.user)
             if scope is None:
                 raise PermissionDenied
+            request.scope = scope  # set first, so that even the 403 page shows the menu
             if section is not None:
                 scope.require(section)
-            request.scope = scope
             return view(request, *args, **kwargs)
 
         wrapper.access = (PARTNER, section)
