@@ -61,7 +61,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "kabinet.core",
     "kabinet.accounts",
+    "kabinet.catalog",
     "kabinet.pricing",
+    "kabinet.cart",
+    "kabinet.orders",
+    "kabinet.comms",
     "kabinet.web",
     "kabinet.demo",
 ]

@@ -12,5 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("", include("kabinet.accounts.urls")),
+    path("catalog/", include("kabinet.catalog.urls")),
+    path("cart/", include("kabinet.cart.urls")),
+    path("orders/", include("kabinet.orders.urls")),
+    path("notifications/", include("kabinet.comms.urls")),
     path("", include("kabinet.web.urls")),
 ]

@@ -7,7 +7,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kabinet.accounts.models import Section
-from kabinet.web.selectors import counterparties_for_switcher, current_counterparty
+from kabinet.web.selectors import (
+    counterparties_for_switcher,
+    current_agreement,
+    current_counterparty,
+)
 
 
 @dataclass(frozen=True)
@@ -41,5 +45,6 @@ def menu_for(request) -> dict:
         "partner": partner,
         "manager": partner.manager,
         "current_counterparty": current_counterparty(request),
+        "current_agreement": current_agreement(request),
         "counterparties": counterparties_for_switcher(request),
     }

@@ -65,21 +65,24 @@ def test_company_pages_cost_the_same_queries_for_2_or_20_entities(
         assert counts[(name, 2)] == counts[(name, 20)], name
 
 
-def test_counterparty_switch_remembers_the_choice_and_refuses_foreign_ones(
+def test_the_switch_remembers_counterparty_and_agreement_and_refuses_foreign_ones(
     partner, partner_admin, other_partner
 ):
     client = client_for(partner_admin)
     branch = partner.counterparties.order_by("pk").last()
+    agreement = branch.agreements.get()
     response = client.post(
-        reverse("web:counterparty-switch"), {"counterparty": branch.pk, "next": "/company/"}
+        reverse("web:counterparty-switch"), {"agreement": agreement.pk, "next": "/company/"}
     )
     assert response.status_code == 302
     assert response.url == "/company/"
-    assert client.get("/").context["current_counterparty"] == branch
-    foreign = other_partner.counterparties.first()
-    response = client.post(reverse("web:counterparty-switch"), {"counterparty": foreign.pk})
+    context = client.get("/").context
+    assert context["current_counterparty"] == branch
+    assert context["current_agreement"] == agreement
+    foreign = other_partner.counterparties.first().agreements.get()
+    response = client.post(reverse("web:counterparty-switch"), {"agreement": foreign.pk})
     assert response.status_code == 404
-    assert client.get("/").context["current_counterparty"] == branch
+    assert client.get("/").context["current_agreement"] == agreement
 
 
 def test_the_partner_sees_its_managers_contacts(partner, partner_admin, staff_user):
