@@ -7,6 +7,11 @@ from kabinet.accounts.phones import login_normalize
 class EmailOrPhoneBackend(ModelBackend):
     """Password login by e-mail or phone number, in any usual spelling."""
 
+    def get_user(self, user_id):
+        """The session's user with its partner and manager: every portal page needs them."""
+        user = User._default_manager.select_related("partner__manager").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
