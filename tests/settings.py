@@ -17,3 +17,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file (in RAM where there is /dev/shm), not SQLite's shared-cache memory database: the
+    # live server and the task worker run in other threads, and shared-cache memory databases
+    # lock whole tables between connections ("database table is locked").
+    import os as _os
+    import tempfile as _tempfile
+
+    _folder = "/dev/shm" if _os.path.isdir("/dev/shm") else _tempfile.gettempdir()
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": _os.path.join(_folder, f"kabinet-test-{_os.getpid()}.sqlite3")
+    }

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kabinet.cart",
     "kabinet.orders",
     "kabinet.comms",
+    "kabinet.exchange",
     "kabinet.web",
     "kabinet.demo",
 ]
@@ -257,3 +258,37 @@ LOGGING = {
 # --- Kabinet -------------------------------------------------------------------------------
 KABINET_SUPPLIER_NAME = os.environ.get("KABINET_SUPPLIER_NAME", "Kabinet")
 KABINET_SITE_URL = os.environ.get("KABINET_SITE_URL", "http://127.0.0.1:8000")
+
+# --- 1C exchange (CommerceML over HTTP) ------------------------------------------------------
+KABINET_EXCHANGE_PATH = os.environ.get("KABINET_EXCHANGE_PATH", "exchange/1c/").lstrip("/")
+KABINET_EXCHANGE_DIR = Path(os.environ.get("KABINET_EXCHANGE_DIR", VAR_DIR / "exchange"))
+KABINET_EXCHANGE_ZIP = env_bool("KABINET_EXCHANGE_ZIP", True)
+# The chunk size 1C is told to split files into, and limits that protect the disk.
+KABINET_EXCHANGE_FILE_LIMIT = int(os.environ.get("KABINET_EXCHANGE_FILE_LIMIT", 50 * 1024**2))
+KABINET_EXCHANGE_MAX_FILE = int(os.environ.get("KABINET_EXCHANGE_MAX_FILE", 4 * 1024**3))
+KABINET_EXCHANGE_MAX_UNZIPPED = int(os.environ.get("KABINET_EXCHANGE_MAX_UNZIPPED", 8 * 1024**3))
+KABINET_EXCHANGE_MAX_ENTRIES = int(os.environ.get("KABINET_EXCHANGE_MAX_ENTRIES", 200_000))
+# 1C's order status names (as in "Статус заказа") → Kabinet statuses; extend for your 1C.
+KABINET_1C_STATUS_MAP = {
+    "Новый": "sent",
+    "Не согласован": "sent",
+    "На согласовании": "sent",
+    "Согласован": "accepted",
+    "В работе": "accepted",
+    "К обеспечению": "accepted",
+    "Ожидается предоплата (до обеспечения)": "accepted",
+    "Ожидается согласование": "accepted",
+    "Дефектура": "shortage",
+    "К выполнению": "assembling",
+    "Комплектуется": "assembling",
+    "Собирается": "assembling",
+    "К отгрузке": "assembling",
+    "Отгружен": "shipped",
+    "Отгружается": "shipped",
+    "В пути": "shipped",
+    "Выполнен": "completed",
+    "Закрыт": "completed",
+    "Доставлен": "completed",
+    "Отменен": "cancelled",
+    "Отменён": "cancelled",
+}

@@ -16,5 +16,6 @@ urlpatterns = [
     path("cart/", include("kabinet.cart.urls")),
     path("orders/", include("kabinet.orders.urls")),
     path("notifications/", include("kabinet.comms.urls")),
+    path("", include("kabinet.exchange.urls")),
     path("", include("kabinet.web.urls")),
 ]

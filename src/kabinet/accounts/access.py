@@ -14,6 +14,7 @@ from kabinet.accounts.scope import scope_for
 
 PUBLIC = "public"
 PARTNER = "partner"
+MACHINE = "machine"
 
 
 def partner_view(section: str | None = None):
@@ -44,4 +45,10 @@ def partner_view(section: str | None = None):
 def public_view(view):
     """A page anyone may open (login, password reset). It must show no partner data."""
     view.access = (PUBLIC, None)
+    return view
+
+
+def machine_view(view):
+    """An endpoint for a machine client (1C) with its own authentication; no partner data."""
+    view.access = (MACHINE, None)
     return view

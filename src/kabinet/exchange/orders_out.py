@@ -1,0 +1,168 @@
+"""Orders to 1C: `type=sale&mode=query` answers CommerceML documents, `mode=success` confirms.
+
+An order is queued for 1C (`Order.export_pending`) when it leaves the draft state or is
+cancelled. A repeated query before success returns the same orders; success clears the queue
+for the orders that were queried and have not changed since.
+"""
+
+import io
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
+from lxml import etree
+
+from kabinet.exchange.models import ExchangeSession
+from kabinet.orders.models import Order, OrderLine
+from kabinet.orders.workflow import Status
+
+SCHEMA_VERSION = "2.08"
+STATUS_NAMES = {
+    Status.SENT: "Новый",
+    Status.ACCEPTED: "Согласован",
+    Status.SHORTAGE: "Дефектура",
+    Status.ASSEMBLING: "Комплектуется",
+    Status.SHIPPED: "Отгружен",
+    Status.COMPLETED: "Выполнен",
+    Status.CANCELLED: "Отменен",
+}
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _quantity(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def pending_orders():
+    return (
+        Order.objects.filter(export_pending=True)
+        .exclude(status=Status.DRAFT)
+        .select_related("counterparty", "agreement", "address", "partner")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product"))
+        )
+        .order_by("pk")
+    )
+
+
+def orders_xml(orders) -> bytes:
+    """CommerceML 2.08 `КоммерческаяИнформация` with one `Документ` per order."""
+    buffer = io.BytesIO()
+    with etree.xmlfile(buffer, encoding="utf-8") as xf:
+        xf.write_declaration()
+        now = timezone.localtime()
+        root_attrs = {
+            "ВерсияСхемы": SCHEMA_VERSION,
+            "ДатаФормирования": now.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        with xf.element("КоммерческаяИнформация", root_attrs):
+            for order in orders:
+                xf.write(_document(order))
+    return buffer.getvalue()
+
+
+def _el(parent, tag, text=None):
+    element = etree.SubElement(parent, tag)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _requisites(parent, pairs):
+    requisites = _el(parent, "ЗначенияРеквизитов")
+    for name, value in pairs:
+        if value in (None, ""):
+            continue
+        requisite = _el(requisites, "ЗначениеРеквизита")
+        _el(requisite, "Наименование", name)
+        _el(requisite, "Значение", value)
+
+
+def _document(order: Order):
+    created = timezone.localtime(order.sent_at or order.created_at)
+    doc = etree.Element("Документ")
+    _el(doc, "Ид", order.ext_id or order.number)
+    _el(doc, "Номер", order.number)
+    _el(doc, "Дата", created.strftime("%Y-%m-%d"))
+    _el(doc, "Время", created.strftime("%H:%M:%S"))
+    _el(doc, "ХозОперация", "Заказ товара")
+    _el(doc, "Роль", "Продавец")
+    _el(doc, "Валюта", order.currency)
+    _el(doc, "Курс", "1")
+    _el(doc, "Сумма", _amount(order.total))
+    counterparties = _el(doc, "Контрагенты")
+    buyer = _el(counterparties, "Контрагент")
+    cp = order.counterparty
+    _el(buyer, "Ид", cp.ext_id or f"kabinet-counterparty-{cp.pk}")
+    _el(buyer, "Наименование", cp.name)
+    _el(buyer, "ПолноеНаименование", cp.name)
+    _el(buyer, "Роль", "Покупатель")
+    if cp.inn:
+        _el(buyer, "ИНН", cp.inn)
+    if cp.kpp:
+        _el(buyer, "КПП", cp.kpp)
+    if cp.legal_address:
+        _el(_el(buyer, "АдресРегистрации"), "Представление", cp.legal_address)
+    if order.comment:
+        _el(doc, "Комментарий", order.comment)
+    goods = _el(doc, "Товары")
+    for line in order.lines.all():
+        item = _el(goods, "Товар")
+        variant = line.variant
+        _el(item, "Ид", variant.ext_id or variant.product.ext_id or f"kabinet-variant-{variant.pk}")
+        if line.article:
+            _el(item, "Артикул", line.article)
+        _el(item, "Наименование", line.product_name)
+        unit = _el(item, "БазоваяЕдиница", line.unit or "шт")
+        unit.set("НаименованиеПолное", line.unit or "шт")
+        _el(item, "ЦенаЗаЕдиницу", _amount(line.price))
+        _el(item, "Количество", _quantity(line.quantity))
+        _el(item, "Сумма", _amount(line.amount))
+        if line.vat_rate is not None:
+            rate = _el(_el(item, "СтавкиНалогов"), "СтавкаНалога")
+            _el(rate, "Наименование", "НДС")
+            _el(rate, "Ставка", _quantity(line.vat_rate))
+        _requisites(item, [("ВидНоменклатуры", "Товар"), ("ТипНоменклатуры", "Товар")])
+    _requisites(
+        doc,
+        [
+            ("Номер по сайту", order.number),
+            ("Статус заказа", STATUS_NAMES.get(order.status, order.status)),
+            ("Отменен", "true" if order.status == Status.CANCELLED else "false"),
+            ("Соглашение Ид", order.agreement.ext_id),
+            ("Договор Ид", order.agreement.ext_id),
+            ("Соглашение", order.agreement.name),
+            ("Адрес доставки", order.address.address if order.address else ""),
+            ("Адрес доставки Ид", order.address.ext_id if order.address else ""),
+            (
+                "Желаемая дата отгрузки",
+                order.desired_date.strftime("%Y-%m-%d") if order.desired_date else "",
+            ),
+            ("Партнер Ид", order.partner.ext_id),
+        ],
+    )
+    return doc
+
+
+@transaction.atomic
+def orders_query(*, session: ExchangeSession) -> HttpResponse:
+    orders = list(pending_orders())
+    session.queried_at = timezone.now()
+    session.save(update_fields=["queried_at"])
+    session.queried_orders.set(orders)
+    return HttpResponse(orders_xml(orders), content_type="application/xml; charset=utf-8")
+
+
+@transaction.atomic
+def orders_success(*, session: ExchangeSession) -> int:
+    """1C stored the queried orders: those unchanged since the query leave the queue."""
+    if session.queried_at is None:
+        return 0
+    return Order.objects.filter(
+        pk__in=session.queried_orders.values("pk"), updated_at__lte=session.queried_at
+    ).update(export_pending=False)

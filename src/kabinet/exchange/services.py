@@ -1,0 +1,239 @@
+"""The exchange protocol's state changes: sessions, uploads, unpacking and imports.
+
+Files are kept per session under KABINET_EXCHANGE_DIR/<session id>/ with their sanitised
+relative names. Heavy work (unpacking, importing) runs as a background task; 1C polls with
+mode=import and gets `progress` until the task is done.
+"""
+
+import logging
+import secrets
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kabinet.accounts.models import User
+from kabinet.exchange.models import ExchangeFile, ExchangeSession
+from kabinet.exchange.protocol import UnsafeFileName, safe_relative_path
+
+logger = logging.getLogger(__name__)
+COOKIE_NAME = "kabinet_1c"
+READ_BLOCK = 1024 * 1024
+
+
+class ExchangeError(Exception):
+    """A refusal 1C is told about with `failure` and a reason."""
+
+
+def session_dir(session: ExchangeSession) -> Path:
+    return Path(settings.KABINET_EXCHANGE_DIR) / str(session.pk)
+
+
+def exchange_user_may(user: User) -> bool:
+    return user.is_active and user.has_perm("exchange.use_exchange")
+
+
+@transaction.atomic
+def exchange_session_start(*, user: User, kind: str, remote_addr: str | None) -> ExchangeSession:
+    """checkauth: a new session with its cookie token and the sessid 1C will echo."""
+    return ExchangeSession.objects.create(
+        kind=kind,
+        user=user,
+        token=secrets.token_urlsafe(32),
+        sessid=secrets.token_hex(16),
+        remote_addr=remote_addr,
+    )
+
+
+def exchange_session_for_user(*, user: User, kind: str, remote_addr: str | None) -> ExchangeSession:
+    """A call with Basic auth but no cookie continues the user's open session, or starts one."""
+    session = (
+        ExchangeSession.objects.filter(user=user, kind=kind, status=ExchangeSession.Status.OPEN)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    return session or exchange_session_start(user=user, kind=kind, remote_addr=remote_addr)
+
+
+@transaction.atomic
+def exchange_init(*, session: ExchangeSession, version: str) -> ExchangeSession:
+    """init: a fresh, empty work folder for this exchange (uploads are appended to files)."""
+    folder = session_dir(session)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    session.files.all().delete()
+    session.version = (version or "")[:10]
+    session.zip = settings.KABINET_EXCHANGE_ZIP
+    session.save(update_fields=["version", "zip"])
+    return session
+
+
+def exchange_file_append(*, session: ExchangeSession, filename: str, stream) -> ExchangeFile:
+    """file: append this POST body to the named file (1C splits big files into chunks)."""
+    try:
+        name = safe_relative_path(filename)
+    except UnsafeFileName:
+        raise ExchangeError(_("Unsafe file name: %(name)s") % {"name": filename}) from None
+    path = session_dir(session) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with path.open("ab") as out:
+        while block := stream.read(READ_BLOCK):
+            written += len(block)
+            out.write(block)
+    with transaction.atomic():
+        file, _created = ExchangeFile.objects.get_or_create(session=session, name=name)
+        file.size = path.stat().st_size
+        file.chunks += 1
+        file.save(update_fields=["size", "chunks"])
+    if file.size > settings.KABINET_EXCHANGE_MAX_FILE:
+        raise ExchangeError(_("The file %(name)s is larger than allowed.") % {"name": name})
+    return file
+
+
+@dataclass(frozen=True)
+class ImportState:
+    keyword: str  # "progress", "success" or "failure"
+    message: str = ""
+
+
+def unpack_archive(*, session: ExchangeSession, archive: Path) -> list[str]:
+    """Unpack a zip 1C sent, refusing zip bombs and paths that leave the work folder."""
+    folder = session_dir(session)
+    limit = settings.KABINET_EXCHANGE_MAX_UNZIPPED
+    names, total = [], 0
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            members = [m for m in bundle.infolist() if not m.is_dir()]
+            if len(members) > settings.KABINET_EXCHANGE_MAX_ENTRIES:
+                raise ExchangeError(_("The archive has too many files."))
+            for member in members:
+                try:
+                    name = safe_relative_path(member.filename)
+                except UnsafeFileName:
+                    raise ExchangeError(
+                        _("Unsafe file name in the archive: %(name)s") % {"name": member.filename}
+                    ) from None
+                target = folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # Count the bytes really written: a zip's declared sizes may lie.
+                with bundle.open(member) as source, target.open("wb") as out:
+                    while block := source.read(READ_BLOCK):
+                        total += len(block)
+                        if total > limit:
+                            raise ExchangeError(_("The archive unpacks to more than allowed."))
+                        out.write(block)
+                names.append(name)
+    except zipfile.BadZipFile:
+        raise ExchangeError(_("The archive is damaged.")) from None
+    return names
+
+
+def _mark(file: ExchangeFile, status: str, **fields) -> None:
+    file.status = status
+    for key, value in fields.items():
+        setattr(file, key, value)
+    file.save(update_fields=["status", *fields])
+
+
+def exchange_file_run(*, file_id: int) -> None:
+    """The background half of mode=import: unpack or import one file, logging the outcome.
+
+    Safe to run twice: a file already done or failed is left alone.
+    """
+    from kabinet.exchange.importing import import_file
+
+    file = ExchangeFile.objects.select_related("session").get(pk=file_id)
+    if file.status not in (ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING):
+        return
+    _mark(file, ExchangeFile.Status.RUNNING, started_at=timezone.now())
+    path = session_dir(file.session) / file.name
+    try:
+        if zipfile.is_zipfile(path):
+            names = unpack_archive(session=file.session, archive=path)
+            for name in names:
+                ExchangeFile.objects.update_or_create(
+                    session=file.session,
+                    name=name,
+                    defaults={"size": (session_dir(file.session) / name).stat().st_size},
+                )
+            counts, kind = {"files": len(names)}, "zip"
+        else:
+            kind, counts = import_file(session=file.session, path=path)
+    except Exception as error:
+        # Whatever went wrong is 1C's `failure` answer and a line in the exchange log; the
+        # import ran in its own transaction, so the catalog is as it was before.
+        logger.exception("1C exchange: %s failed", file.name)
+        _mark(
+            file,
+            ExchangeFile.Status.FAILED,
+            error=str(error)[:2000] or repr(error),
+            finished_at=timezone.now(),
+        )
+        return
+    _mark(file, ExchangeFile.Status.DONE, kind=kind, counts=counts, finished_at=timezone.now())
+
+
+def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportState:
+    """mode=import: start the file's import (after any pending archive), or report on it."""
+    from kabinet.exchange.tasks import exchange_file_import
+
+    pending_zip = (
+        session.files.filter(name__iendswith=".zip")
+        .exclude(status__in=[ExchangeFile.Status.DONE])
+        .first()
+    )
+    if pending_zip is not None:
+        target = pending_zip
+    else:
+        try:
+            name = safe_relative_path(filename)
+        except UnsafeFileName:
+            return ImportState("failure", _("Unsafe file name: %(name)s") % {"name": filename})
+        target = session.files.filter(name=name).first()
+        if target is None:
+            return ImportState("failure", _("No such file was uploaded: %(name)s") % {"name": name})
+    if target.status == ExchangeFile.Status.RECEIVED:
+        updated = ExchangeFile.objects.filter(
+            pk=target.pk, status=ExchangeFile.Status.RECEIVED
+        ).update(status=ExchangeFile.Status.QUEUED)
+        if updated:
+            exchange_file_import.enqueue(target.pk)
+        return ImportState("progress", _("%(name)s is queued") % {"name": target.name})
+    if target.status in (ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING):
+        return ImportState("progress", _("%(name)s is being imported") % {"name": target.name})
+    if target.status == ExchangeFile.Status.FAILED:
+        return ImportState("failure", f"{target.name}: {target.error}")
+    return ImportState("success", _("%(name)s is imported") % {"name": target.name})
+
+
+@transaction.atomic
+def exchange_complete(*, session: ExchangeSession) -> None:
+    session.status = ExchangeSession.Status.COMPLETE
+    session.finished_at = timezone.now()
+    session.save(update_fields=["status", "finished_at"])
+
+
+def exchange_file_rerun(*, file_id: int) -> None:
+    """Staff's "import again" on a file of the exchange log (it is still in the work folder)."""
+    from kabinet.exchange.tasks import exchange_file_import
+
+    ExchangeFile.objects.filter(pk=file_id).update(
+        status=ExchangeFile.Status.QUEUED, error="", counts={}, finished_at=None
+    )
+    exchange_file_import.enqueue(file_id)
+
+
+def exchange_import_now(*, session: ExchangeSession, file: ExchangeFile) -> ImportState:
+    """The old order flow: 1C posts a documents file and expects it imported in the same call."""
+    ExchangeFile.objects.filter(pk=file.pk).update(status=ExchangeFile.Status.QUEUED)
+    exchange_file_run(file_id=file.pk)
+    file.refresh_from_db()
+    if file.status == ExchangeFile.Status.FAILED:
+        return ImportState("failure", file.error)
+    return ImportState("success", "")
