@@ -17,6 +17,17 @@ from kabinet.accounts.tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached section trees and facets name row ids,
+    and ids are reused from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Under CI the PostgreSQL run must really be on PostgreSQL (never silently on SQLite)."""

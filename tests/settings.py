@@ -29,3 +29,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": _os.path.join(_folder, f"kabinet-test-{_os.getpid()}.sqlite3")
     }
+
+KABINET_SMS_BACKEND = "kabinet.comms.sms.MemorySmsSender"

@@ -1,6 +1,9 @@
 import pytest
 
 from kabinet.accounts.tests.factories import UserFactory
+from kabinet.cart.tests.factories import victim_carts_make
+from kabinet.catalog.tests.factories import catalog_make
+from kabinet.orders.tests.factories import orders_make
 from tests.isolation import isolation_problems, routes
 
 
@@ -14,6 +17,9 @@ def victim(other_partner):
         phone="+79990001122",
         sections=["catalog"],
     )
+    orders_make(other_partner)
+    catalog_make(other_partner, variants_per_product=2, assortment_rules=True, partner_prices=True)
+    victim_carts_make(other_partner)
     return other_partner
 
 

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kabinet.web.context_processors.portal",
+                "kabinet.comms.context.notifications",
             ],
         },
     },
@@ -114,6 +115,9 @@ if database_url := os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # The portal's queries are short; PostgreSQL's JIT compiler only adds latency to them
+        # (measured: +0.9 s on a sorted catalog page).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -229,6 +233,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kabinet@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Credit limit at checkout: "warn", "block" (a draft may still be saved) or "off".
+KABINET_CREDIT_CHECK = os.environ.get("KABINET_CREDIT_CHECK", "warn")
+# Stock shown to partners: "exact" per warehouse, or "levels" (none / few / many).
+KABINET_STOCK_DISPLAY = os.environ.get("KABINET_STOCK_DISPLAY", "exact")
+# With "levels": below this quantity the level is "few", from it on "many" (0: none).
+KABINET_STOCK_FEW = int(os.environ.get("KABINET_STOCK_FEW", 10))
+
+# SMS through a pluggable sender: the file backend writes var/sms.log until a gateway is set.
+KABINET_SMS_BACKEND = os.environ.get("KABINET_SMS_BACKEND", "kabinet.comms.sms.FileSmsSender")
+KABINET_SMS_STATUSES = env_list("KABINET_SMS_STATUSES", "shortage,shipped")
+
 # --- Security (production: DEBUG off, HTTPS) -----------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -268,6 +283,8 @@ KABINET_EXCHANGE_FILE_LIMIT = int(os.environ.get("KABINET_EXCHANGE_FILE_LIMIT", 
 KABINET_EXCHANGE_MAX_FILE = int(os.environ.get("KABINET_EXCHANGE_MAX_FILE", 4 * 1024**3))
 KABINET_EXCHANGE_MAX_UNZIPPED = int(os.environ.get("KABINET_EXCHANGE_MAX_UNZIPPED", 8 * 1024**3))
 KABINET_EXCHANGE_MAX_ENTRIES = int(os.environ.get("KABINET_EXCHANGE_MAX_ENTRIES", 200_000))
+# An import still "running" after this long lost its worker; the next mode=import re-queues it.
+KABINET_EXCHANGE_STALE_SECONDS = int(os.environ.get("KABINET_EXCHANGE_STALE_SECONDS", 1800))
 # 1C's order status names (as in "Статус заказа") → Kabinet statuses; extend for your 1C.
 KABINET_1C_STATUS_MAP = {
     "Новый": "sent",

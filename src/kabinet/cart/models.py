@@ -51,3 +51,6 @@ class CartLine(models.Model):
             models.UniqueConstraint(fields=["cart", "variant"], name="cart_line_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_line_quantity_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} × {self.quantity}"

@@ -14,8 +14,12 @@ from kabinet.accounts.models import ext_id_field
 class Section(models.Model):
     ext_id = ext_id_field()
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent section"), on_delete=models.CASCADE, null=True,
-        blank=True, related_name="children",
+        "self",
+        verbose_name=_("parent section"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     name = models.CharField(_("name"), max_length=300)
     sort = models.IntegerField(_("sort order"), default=500)
@@ -66,7 +70,11 @@ class Product(models.Model):
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="products"
     )
     brand = models.ForeignKey(
-        Brand, verbose_name=_("brand"), on_delete=models.SET_NULL, null=True, blank=True,
+        Brand,
+        verbose_name=_("brand"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="products",
     )
     article = models.CharField(_("article"), max_length=100, db_index=True, blank=True)
@@ -78,15 +86,25 @@ class Product(models.Model):
         _("sold in fractions"), default=False, help_text=_("Off for piece goods: whole units only.")
     )
     vat_rate = models.DecimalField(
-        _("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("VAT rate, %"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Empty: not subject to VAT."),
     )
     order_multiple = models.DecimalField(
         _("order multiple"), max_digits=12, decimal_places=3, default=1
     )
-    min_quantity = models.DecimalField(_("minimum quantity"), max_digits=12, decimal_places=3, default=1)
-    weight_kg = models.DecimalField(_("weight, kg"), max_digits=10, decimal_places=3, null=True, blank=True)
-    volume_m3 = models.DecimalField(_("volume, m³"), max_digits=10, decimal_places=4, null=True, blank=True)
+    min_quantity = models.DecimalField(
+        _("minimum quantity"), max_digits=12, decimal_places=3, default=1
+    )
+    weight_kg = models.DecimalField(
+        _("weight, kg"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    volume_m3 = models.DecimalField(
+        _("volume, m³"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Lower-cased name, article, barcodes and codes: SQLite folds only ASCII case, so search
     # compares against this column, written by catalog.services.
@@ -102,8 +120,12 @@ class Product(models.Model):
             models.Index(fields=["is_active", "name"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(order_multiple__gt=0), name="product_multiple_positive"),
-            models.CheckConstraint(condition=Q(min_quantity__gt=0), name="product_min_qty_positive"),
+            models.CheckConstraint(
+                condition=Q(order_multiple__gt=0), name="product_multiple_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_quantity__gt=0), name="product_min_qty_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,8 +142,13 @@ class ProductProperty(models.Model):
         verbose_name_plural = _("property values")
         indexes = [models.Index(fields=["property", "value"])]
         constraints = [
-            models.UniqueConstraint(fields=["product", "property", "value"], name="product_property_value_unique")
+            models.UniqueConstraint(
+                fields=["product", "property", "value"], name="product_property_value_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class ProductImage(models.Model):
@@ -134,6 +161,9 @@ class ProductImage(models.Model):
         verbose_name = _("image")
         verbose_name_plural = _("images")
         ordering = ["sort", "pk"]
+
+    def __str__(self) -> str:
+        return self.file.name
 
 
 class ProductDocument(models.Model):
@@ -164,8 +194,9 @@ class Variant(models.Model):
     """The orderable SKU: a product in one combination of characteristics (colour, size…)."""
 
     ext_id = ext_id_field()
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
-                                related_name="variants")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants"
+    )
     name = models.CharField(_("characteristic"), max_length=300, blank=True)
     color = models.CharField(_("colour"), max_length=100, blank=True)
     size = models.CharField(_("size"), max_length=100, blank=True)
@@ -191,3 +222,6 @@ class Barcode(models.Model):
         verbose_name = _("barcode")
         verbose_name_plural = _("barcodes")
         constraints = [models.UniqueConstraint(fields=["variant", "code"], name="barcode_unique")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,3 +1,13 @@
+from django.urls import path
+
+from kabinet.catalog import views
+from kabinet.pricing import views as pricing_views
+
 app_name = "catalog"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalog_list, name="list"),
+    path("products/<int:product_id>/", views.product_detail, name="product"),
+    path("documents/<int:document_id>/", views.document_download, name="document"),
+    path("price-list.xlsx", pricing_views.price_list, name="price-list"),
+]

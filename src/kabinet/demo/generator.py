@@ -25,6 +25,8 @@ from kabinet.accounts.models import (
 from kabinet.accounts.roles import MANAGER_GROUP
 from kabinet.accounts.services import password_temporary_hash
 from kabinet.demo import names
+from kabinet.demo.catalog import CatalogResult, catalog_generate
+from kabinet.demo.orders_history import HistoryResult, orders_history_generate
 from kabinet.pricing.models import PriceType
 
 DEMO_PASSWORD = "demo-kabinet"
@@ -52,6 +54,8 @@ class DemoResult:
     addresses: int = 0
     users: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
+    catalog: CatalogResult | None = None
+    history: HistoryResult | None = None
 
 
 def inn_legal(rng: random.Random, region: str) -> str:
@@ -73,8 +77,16 @@ def _address(rng: random.Random, city: str) -> str:
 
 
 @transaction.atomic
-def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
-    """Create price types, supplier staff and `partners` partners with everything around them."""
+def demo_generate(
+    *,
+    partners: int = 20,
+    skus: int = 5000,
+    months: int = 24,
+    orders_per_partner_month: float = 4,
+    seed: int = 2026,
+) -> DemoResult:
+    """Create price types, supplier staff and `partners` partners with everything around them,
+    then a catalog of `skus` SKUs (none if 0) and `months` of their orders (none if 0)."""
     rng = random.Random(seed)
     result = DemoResult()
     password_hash = make_password(DEMO_PASSWORD)
@@ -257,4 +269,10 @@ def demo_generate(*, partners: int = 20, seed: int = 2026) -> DemoResult:
             ),
         ]
     result.logins.append(DemoLogin("supplier manager (/admin/)", managers[0].email, DEMO_PASSWORD))
+    if skus:
+        result.catalog = catalog_generate(skus=skus, seed=seed)
+        if months:
+            result.history = orders_history_generate(
+                months=months, orders_per_partner_month=orders_per_partner_month, seed=seed
+            )
     return result

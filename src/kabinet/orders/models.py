@@ -15,23 +15,36 @@ class Order(models.Model):
     erp_number = models.CharField(_("number in 1C"), max_length=60, blank=True)
     partner = models.ForeignKey("accounts.Partner", on_delete=models.PROTECT, related_name="orders")
     counterparty = models.ForeignKey(
-        "accounts.Counterparty", verbose_name=_("counterparty"), on_delete=models.PROTECT,
+        "accounts.Counterparty",
+        verbose_name=_("counterparty"),
+        on_delete=models.PROTECT,
         related_name="orders",
     )
     agreement = models.ForeignKey(
-        "accounts.Agreement", verbose_name=_("agreement"), on_delete=models.PROTECT,
+        "accounts.Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
         related_name="orders",
     )
     address = models.ForeignKey(
-        "accounts.DeliveryAddress", verbose_name=_("delivery address"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="orders",
+        "accounts.DeliveryAddress",
+        verbose_name=_("delivery address"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
     )
     author = models.ForeignKey(
-        "accounts.User", verbose_name=_("author"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="orders",
+        "accounts.User",
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     desired_date = models.DateField(_("desired delivery date"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="RUB")
@@ -54,8 +67,11 @@ class Order(models.Model):
             models.Index(fields=["partner", "-created_at"]),
             models.Index(fields=["partner", "status", "-created_at"]),
             models.Index(fields=["counterparty", "-created_at"]),
-            models.Index(fields=["export_pending"], condition=Q(export_pending=True),
-                         name="order_export_pending"),
+            models.Index(
+                fields=["export_pending"],
+                condition=Q(export_pending=True),
+                name="order_export_pending",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,8 +92,9 @@ class OrderLine(models.Model):
     )
     shipped_quantity = models.DecimalField(_("shipped"), max_digits=12, decimal_places=3, default=0)
     price = models.DecimalField(_("price"), max_digits=14, decimal_places=2)
-    vat_rate = models.DecimalField(_("VAT rate, %"), max_digits=5, decimal_places=2, null=True,
-                                   blank=True)
+    vat_rate = models.DecimalField(
+        _("VAT rate, %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     sort = models.PositiveIntegerField(default=0)
 
@@ -86,8 +103,13 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
         ordering = ["sort", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product_name} × {self.quantity}"
 
     @property
     def remaining_quantity(self):
@@ -103,8 +125,9 @@ class OrderEvent(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     previous_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     actor = models.CharField(max_length=20, choices=Actor.choices)
-    author = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
@@ -112,6 +135,9 @@ class OrderEvent(models.Model):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_status} → {self.status}"
 
 
 class Shipment(models.Model):
@@ -129,8 +155,16 @@ class Shipment(models.Model):
         verbose_name_plural = _("shipments")
         ordering = ["date", "pk"]
 
+    def __str__(self) -> str:
+        return self.number
+
 
 class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="shipment_lines")
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.CASCADE, related_name="shipment_lines"
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} × {self.quantity}"

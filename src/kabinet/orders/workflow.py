@@ -57,5 +57,8 @@ def can_transition(current: str, target: str, actor: str) -> bool:
 
 
 def next_statuses(current: str, actor: str) -> list[str]:
-    return [target for (source, target), actors in TRANSITIONS.items()
-            if source == current and actor in actors]
+    return [
+        target
+        for (source, target), actors in TRANSITIONS.items()
+        if source == current and actor in actors
+    ]

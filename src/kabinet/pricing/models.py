@@ -43,6 +43,9 @@ class Price(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="price_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.amount}"
+
 
 class PartnerPrice(models.Model):
     """A partner's own price for a variant: a fixed amount or a discount off its agreement price."""
@@ -70,6 +73,9 @@ class PartnerPrice(models.Model):
                 name="partner_price_discount_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.amount}" if self.amount is not None else f"-{self.discount_percent}%"
 
 
 class Warehouse(models.Model):
@@ -99,6 +105,9 @@ class Stock(models.Model):
             models.UniqueConstraint(fields=["variant", "warehouse"], name="stock_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity}"
+
 
 class AssortmentRule(models.Model):
     """Limits an agreement's assortment to listed sections (with subsections) and products.
@@ -109,10 +118,12 @@ class AssortmentRule(models.Model):
     agreement = models.ForeignKey(
         "accounts.Agreement", on_delete=models.CASCADE, related_name="assortment_rules"
     )
-    section = models.ForeignKey("catalog.Section", on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="+")
-    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="+")
+    section = models.ForeignKey(
+        "catalog.Section", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("assortment rule")
@@ -124,3 +135,6 @@ class AssortmentRule(models.Model):
                 name="assortment_rule_section_xor_product",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.section or self.product}"

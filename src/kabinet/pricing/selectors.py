@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from kabinet.accounts.models import Agreement
@@ -87,20 +87,9 @@ def prices_for(*, context: PricingContext, variant_ids) -> dict[int, UnitPrice]:
     """Unit prices of the given variants for this agreement and partner, in one query."""
     if context.price_type_id is None:
         return {}
-    partner_prices = PartnerPrice.objects.filter(
-        partner_id=context.partner_id, variant_id=OuterRef("pk")
-    )
     rows = (
         Variant.objects.filter(pk__in=list(variant_ids))
-        .annotate(
-            list_amount=Subquery(
-                Price.objects.filter(
-                    variant_id=OuterRef("pk"), price_type_id=context.price_type_id
-                ).values("amount")[:1]
-            ),
-            partner_amount=Subquery(partner_prices.values("amount")[:1]),
-            partner_discount=Subquery(partner_prices.values("discount_percent")[:1]),
-        )
+        .annotate(**_price_annotations(context))
         .values_list("pk", "product__vat_rate", "list_amount", "partner_amount", "partner_discount")
     )
     result = {}
@@ -108,9 +97,64 @@ def prices_for(*, context: PricingContext, variant_ids) -> dict[int, UnitPrice]:
         if list_amount is None and partner_amount is None:
             continue
         result[variant_id] = unit_price(
-            context=context, vat_rate=vat_rate, list_amount=list_amount,
-            partner_amount=partner_amount, partner_discount=partner_discount,
+            context=context,
+            vat_rate=vat_rate,
+            list_amount=list_amount,
+            partner_amount=partner_amount,
+            partner_discount=partner_discount,
         )
+    return result
+
+
+def _price_annotations(context: PricingContext) -> dict:
+    """The raw amounts `unit_price` combines, as annotations on a Variant queryset."""
+    partner_prices = PartnerPrice.objects.filter(
+        partner_id=context.partner_id, variant_id=OuterRef("pk")
+    )
+    return {
+        "list_amount": Subquery(
+            Price.objects.filter(
+                variant_id=OuterRef("pk"), price_type_id=context.price_type_id
+            ).values("amount")[:1]
+        ),
+        "partner_amount": Subquery(partner_prices.values("amount")[:1]),
+        "partner_discount": Subquery(partner_prices.values("discount_percent")[:1]),
+    }
+
+
+def variants_priced(*, context: PricingContext, variants: QuerySet[Variant]) -> list[Variant]:
+    """The given variants with `.price` (UnitPrice) and `.stock_total`, in one query.
+
+    `prices_for` and `stock_for` in a single statement, for pages that list variants (the
+    catalog): variants without a price for this agreement are left out (not orderable).
+    """
+    if context.price_type_id is None:
+        return []
+    stock = (
+        Stock.objects.filter(variant_id=OuterRef("pk"), warehouse__is_active=True)
+        .values("variant_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    rows = variants.annotate(
+        **_price_annotations(context),
+        vat_rate=F("product__vat_rate"),
+        stock_total=Subquery(stock),
+    )
+    result = []
+    for variant in rows:
+        if variant.list_amount is None and variant.partner_amount is None:
+            continue
+        variant.price = unit_price(
+            context=context,
+            vat_rate=variant.vat_rate,
+            list_amount=variant.list_amount,
+            partner_amount=variant.partner_amount,
+            partner_discount=variant.partner_discount,
+        )
+        if variant.stock_total is None or variant.stock_total < 0:
+            variant.stock_total = Decimal(0)
+        result.append(variant)
     return result
 
 
@@ -131,7 +175,10 @@ def unit_price(
     else:
         amount, source = base, PriceSource.AGREEMENT
     return UnitPrice(
-        amount=amount, currency=context.currency, vat_rate=vat_rate, source=source,
+        amount=amount,
+        currency=context.currency,
+        vat_rate=vat_rate,
+        source=source,
         list_amount=base if base is not None else amount,
     )
 
@@ -200,13 +247,14 @@ def orderable_products(context: PricingContext) -> QuerySet[Product]:
     """Active products in the agreement's assortment with at least one priced active variant."""
     priced = Variant.objects.filter(product_id=OuterRef("pk"), is_active=True).filter(
         Exists(Price.objects.filter(variant_id=OuterRef("pk"), price_type_id=context.price_type_id))
-        | Exists(PartnerPrice.objects.filter(variant_id=OuterRef("pk"), partner_id=context.partner_id,
-                                             amount__isnull=False))
+        | Exists(
+            PartnerPrice.objects.filter(
+                variant_id=OuterRef("pk"), partner_id=context.partner_id, amount__isnull=False
+            )
+        )
     )
     return Product.objects.filter(assortment_q(context), Exists(priced), is_active=True)
 
 
 def orderable_variants(context: PricingContext) -> QuerySet[Variant]:
-    return Variant.objects.filter(
-        is_active=True, product__in=orderable_products(context)
-    )
+    return Variant.objects.filter(is_active=True, product__in=orderable_products(context))

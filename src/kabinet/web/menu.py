@@ -24,6 +24,11 @@ class MenuItem:
 
 MENU = [
     MenuItem(_("Home"), "web:home", "house", None),
+    MenuItem(_("Catalog"), "catalog:list", "grid", Section.CATALOG),
+    MenuItem(_("Cart"), "cart:detail", "cart3", Section.CATALOG),
+    MenuItem(_("Saved carts"), "cart:saved", "bookmark", Section.CATALOG),
+    MenuItem(_("Orders"), "orders:list", "receipt", Section.ORDERS),
+    MenuItem(_("Notifications"), "comms:list", "bell", None),
     MenuItem(_("Company"), "accounts:company", "building", None),
     MenuItem(_("Employees"), "accounts:employee-list", "people", Section.EMPLOYEES),
 ]

@@ -25,8 +25,9 @@ def _resolve(request) -> None:
     chosen = request.session.get(SESSION_KEY)
     agreement = next((a for a in agreements if a.pk == chosen), None)
     if agreement is None:
-        agreement = next((c.active_agreements[0] for c in counterparties if c.active_agreements),
-                         None)
+        agreement = next(
+            (c.active_agreements[0] for c in counterparties if c.active_agreements), None
+        )
     counterparty = agreement.counterparty if agreement else (counterparties or [None])[0]
     request._acting = (counterparties, counterparty, agreement)
 

@@ -5,190 +5,426 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Brand',
+            name="Brand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ext_id', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='1C id')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ext_id",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="1C id"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'brand',
-                'verbose_name_plural': 'brands',
-                'ordering': ['name'],
+                "verbose_name": "brand",
+                "verbose_name_plural": "brands",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Property',
+            name="Property",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ext_id', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='1C id')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('is_filter', models.BooleanField(default=True, verbose_name='show as a filter')),
-                ('sort', models.IntegerField(default=500, verbose_name='sort order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ext_id",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="1C id"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("is_filter", models.BooleanField(default=True, verbose_name="show as a filter")),
+                ("sort", models.IntegerField(default=500, verbose_name="sort order")),
             ],
             options={
-                'verbose_name': 'property',
-                'verbose_name_plural': 'properties',
-                'ordering': ['sort', 'name'],
+                "verbose_name": "property",
+                "verbose_name_plural": "properties",
+                "ordering": ["sort", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ext_id', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='1C id')),
-                ('article', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='article')),
-                ('erp_code', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='1C code')),
-                ('name', models.CharField(max_length=500, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('unit', models.CharField(default='шт', max_length=20, verbose_name='unit')),
-                ('fractional', models.BooleanField(default=False, help_text='Off for piece goods: whole units only.', verbose_name='sold in fractions')),
-                ('vat_rate', models.DecimalField(blank=True, decimal_places=2, help_text='Empty: not subject to VAT.', max_digits=5, null=True, verbose_name='VAT rate, %')),
-                ('order_multiple', models.DecimalField(decimal_places=3, default=1, max_digits=12, verbose_name='order multiple')),
-                ('min_quantity', models.DecimalField(decimal_places=3, default=1, max_digits=12, verbose_name='minimum quantity')),
-                ('weight_kg', models.DecimalField(blank=True, decimal_places=3, max_digits=10, null=True, verbose_name='weight, kg')),
-                ('volume_m3', models.DecimalField(blank=True, decimal_places=4, max_digits=10, null=True, verbose_name='volume, m³')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('brand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='products', to='catalog.brand', verbose_name='brand')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ext_id",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="1C id"
+                    ),
+                ),
+                (
+                    "article",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=100, verbose_name="article"
+                    ),
+                ),
+                (
+                    "erp_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=50, verbose_name="1C code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=500, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("unit", models.CharField(default="шт", max_length=20, verbose_name="unit")),
+                (
+                    "fractional",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Off for piece goods: whole units only.",
+                        verbose_name="sold in fractions",
+                    ),
+                ),
+                (
+                    "vat_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Empty: not subject to VAT.",
+                        max_digits=5,
+                        null=True,
+                        verbose_name="VAT rate, %",
+                    ),
+                ),
+                (
+                    "order_multiple",
+                    models.DecimalField(
+                        decimal_places=3, default=1, max_digits=12, verbose_name="order multiple"
+                    ),
+                ),
+                (
+                    "min_quantity",
+                    models.DecimalField(
+                        decimal_places=3, default=1, max_digits=12, verbose_name="minimum quantity"
+                    ),
+                ),
+                (
+                    "weight_kg",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="weight, kg",
+                    ),
+                ),
+                (
+                    "volume_m3",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="volume, m³",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "brand",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="products",
+                        to="catalog.brand",
+                        verbose_name="brand",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['name'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ProductDocument',
+            name="ProductDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ext_id', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='1C id')),
-                ('kind', models.CharField(choices=[('registration', 'Registration certificate'), ('certificate', 'Certificate / declaration of conformity'), ('instruction', 'Instructions for use'), ('other', 'Other document')], default='other', max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('number', models.CharField(blank=True, max_length=100, verbose_name='number')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('file', models.FileField(blank=True, upload_to='catalog/documents/%Y/%m/', verbose_name='file')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ext_id",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="1C id"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("registration", "Registration certificate"),
+                            ("certificate", "Certificate / declaration of conformity"),
+                            ("instruction", "Instructions for use"),
+                            ("other", "Other document"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("number", models.CharField(blank=True, max_length=100, verbose_name="number")),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to="catalog/documents/%Y/%m/", verbose_name="file"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product document',
-                'verbose_name_plural': 'product documents',
-                'ordering': ['kind', 'title'],
+                "verbose_name": "product document",
+                "verbose_name_plural": "product documents",
+                "ordering": ["kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ProductImage',
+            name="ProductImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='catalog/images/%Y/%m/', verbose_name='file')),
-                ('sha256', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('sort', models.IntegerField(default=0)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='catalog.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="catalog/images/%Y/%m/", verbose_name="file")),
+                ("sha256", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("sort", models.IntegerField(default=0)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="images",
+                        to="catalog.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'image',
-                'verbose_name_plural': 'images',
-                'ordering': ['sort', 'pk'],
+                "verbose_name": "image",
+                "verbose_name_plural": "images",
+                "ordering": ["sort", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ext_id', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='1C id')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('sort', models.IntegerField(default=500, verbose_name='sort order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='catalog.section', verbose_name='parent section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ext_id",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="1C id"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                ("sort", models.IntegerField(default=500, verbose_name="sort order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="catalog.section",
+                        verbose_name="parent section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catalog section',
-                'verbose_name_plural': 'catalog sections',
-                'ordering': ['sort', 'name'],
+                "verbose_name": "catalog section",
+                "verbose_name_plural": "catalog sections",
+                "ordering": ["sort", "name"],
             },
         ),
         migrations.AddField(
-            model_name='product',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.section', verbose_name='section'),
+            model_name="product",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="products",
+                to="catalog.section",
+                verbose_name="section",
+            ),
         ),
         migrations.CreateModel(
-            name='Variant',
+            name="Variant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ext_id', models.CharField(blank=True, max_length=80, null=True, unique=True, verbose_name='1C id')),
-                ('name', models.CharField(blank=True, max_length=300, verbose_name='characteristic')),
-                ('color', models.CharField(blank=True, max_length=100, verbose_name='colour')),
-                ('size', models.CharField(blank=True, max_length=100, verbose_name='size')),
-                ('characteristics', models.JSONField(blank=True, default=dict, verbose_name='characteristics')),
-                ('sort', models.IntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='catalog.product', verbose_name='product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ext_id",
+                    models.CharField(
+                        blank=True, max_length=80, null=True, unique=True, verbose_name="1C id"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=300, verbose_name="characteristic"),
+                ),
+                ("color", models.CharField(blank=True, max_length=100, verbose_name="colour")),
+                ("size", models.CharField(blank=True, max_length=100, verbose_name="size")),
+                (
+                    "characteristics",
+                    models.JSONField(blank=True, default=dict, verbose_name="characteristics"),
+                ),
+                ("sort", models.IntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="variants",
+                        to="catalog.product",
+                        verbose_name="product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'variant',
-                'verbose_name_plural': 'variants',
-                'ordering': ['product', 'sort', 'pk'],
+                "verbose_name": "variant",
+                "verbose_name_plural": "variants",
+                "ordering": ["product", "sort", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Barcode',
+            name="Barcode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=64, verbose_name='barcode')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='barcodes', to='catalog.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=64, verbose_name="barcode")),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="barcodes",
+                        to="catalog.variant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'barcode',
-                'verbose_name_plural': 'barcodes',
+                "verbose_name": "barcode",
+                "verbose_name_plural": "barcodes",
             },
         ),
         migrations.CreateModel(
-            name='ProductProperty',
+            name="ProductProperty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=500, verbose_name='value')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='properties', to='catalog.product')),
-                ('property', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.property')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.CharField(max_length=500, verbose_name="value")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="properties",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "property",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.property",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'property value',
-                'verbose_name_plural': 'property values',
-                'indexes': [models.Index(fields=['property', 'value'], name='catalog_pro_propert_384efc_idx')],
-                'constraints': [models.UniqueConstraint(fields=('product', 'property', 'value'), name='product_property_value_unique')],
+                "verbose_name": "property value",
+                "verbose_name_plural": "property values",
+                "indexes": [
+                    models.Index(
+                        fields=["property", "value"], name="catalog_pro_propert_384efc_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("product", "property", "value"),
+                        name="product_property_value_unique",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['section', 'name'], name='catalog_pro_section_28cadd_idx'),
+            model_name="product",
+            index=models.Index(fields=["section", "name"], name="catalog_pro_section_28cadd_idx"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['is_active', 'name'], name='catalog_pro_is_acti_d8c282_idx'),
+            model_name="product",
+            index=models.Index(fields=["is_active", "name"], name="catalog_pro_is_acti_d8c282_idx"),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('order_multiple__gt', 0)), name='product_multiple_positive'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("order_multiple__gt", 0)), name="product_multiple_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('min_quantity__gt', 0)), name='product_min_qty_positive'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_quantity__gt", 0)), name="product_min_qty_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='variant',
-            index=models.Index(fields=['product', 'sort'], name='catalog_var_product_220869_idx'),
+            model_name="variant",
+            index=models.Index(fields=["product", "sort"], name="catalog_var_product_220869_idx"),
         ),
         migrations.AddConstraint(
-            model_name='barcode',
-            constraint=models.UniqueConstraint(fields=('variant', 'code'), name='barcode_unique'),
+            model_name="barcode",
+            constraint=models.UniqueConstraint(fields=("variant", "code"), name="barcode_unique"),
         ),
     ]

@@ -1,0 +1,15 @@
+"""The unread-notifications badge of the header.
+
+Add `"kabinet.comms.context.notifications"` to the template context processors and
+`{% include "comms/badge.html" %}` to the header: the badge shows the count and refreshes
+itself every minute (`comms:badge`).
+"""
+
+from kabinet.comms.selectors import unread_count
+
+
+def notifications(request) -> dict:
+    scope = getattr(request, "scope", None)
+    if scope is None:
+        return {}
+    return {"unread_notifications": unread_count(scope)}

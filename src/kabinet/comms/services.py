@@ -1,0 +1,172 @@
+"""Notifications (E5): in-app, e-mail and SMS, on order status changes.
+
+`notify_order_event` runs after the transition is committed (`orders.services` registers it
+with `transaction.on_commit`). Who hears of it: the order's author and the partner's users
+with the orders section who may act for the order's counterparty — active users only, and
+never the person who made the change. Each gets an in-app notification; those with an e-mail
+get a letter; those with a phone get an SMS when the new status is listed in
+`settings.KABINET_SMS_STATUSES` (default: shortage, shipped). Texts are rendered in each
+user's language. A failing mail server or SMS gateway is logged and does not stop the others.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from kabinet.accounts.models import Section, User
+from kabinet.accounts.scope import Scope
+from kabinet.comms.models import Notification
+from kabinet.comms.sms import get_sms_sender
+from kabinet.orders.models import OrderEvent
+from kabinet.orders.workflow import Actor, Status
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SMS_STATUSES = (Status.SHORTAGE, Status.SHIPPED)
+
+
+def sms_statuses() -> frozenset[str]:
+    return frozenset(getattr(settings, "KABINET_SMS_STATUSES", None) or DEFAULT_SMS_STATUSES)
+
+
+def user_language(user: User) -> str:
+    """The language to write to a user in: theirs when one is stored, else the portal's."""
+    language = getattr(user, "language", "") or ""
+    supported = {code for code, _name in settings.LANGUAGES}
+    return language if language in supported else settings.LANGUAGE_CODE
+
+
+def order_event_recipients(event: OrderEvent) -> list[User]:
+    """Who is told of an order event (see the module docstring), in two queries."""
+    order = event.order
+    users = list(User.objects.filter(partner_id=order.partner_id, is_active=True))
+    restricted: dict[int, set[int]] = {}
+    through = User.counterparties.through.objects.filter(user__partner_id=order.partner_id)
+    for user_id, counterparty_id in through.values_list("user_id", "counterparty_id"):
+        restricted.setdefault(user_id, set()).add(counterparty_id)
+
+    def may_see(user: User) -> bool:
+        allowed = restricted.get(user.pk)
+        return allowed is None or order.counterparty_id in allowed
+
+    return [
+        user
+        for user in users
+        if user.pk != event.author_id
+        and may_see(user)
+        and (user.pk == order.author_id or Section.ORDERS in (user.sections or []))
+    ]
+
+
+@dataclass(frozen=True)
+class _Texts:
+    title: str
+    body: str
+    subject: str
+    letter: str
+    sms: str
+
+
+def _texts(event: OrderEvent, user: User) -> _Texts:
+    order = event.order
+    with translation.override(user_language(user)):
+        status = Status(event.status).label
+        by = event.author or (gettext("the supplier") if event.actor == Actor.SUPPLIER else "")
+        context = {
+            "user": user,
+            "order": order,
+            "event": event,
+            "status": status,
+            "by": by,
+            "url": settings.KABINET_SITE_URL.rstrip("/")
+            + reverse("orders:detail", args=[order.pk]),
+            "supplier": settings.KABINET_SUPPLIER_NAME,
+        }
+        title = gettext("Order %(number)s: %(status)s") % {"number": order.number, "status": status}
+        return _Texts(
+            title=title,
+            body=render_to_string("comms/notification/order_event.txt", context).strip(),
+            subject=title,
+            letter=render_to_string("comms/email/order_event.txt", context),
+            sms=render_to_string("comms/sms/order_event.txt", context).strip(),
+        )
+
+
+def notify_order_event(*, event: OrderEvent) -> list[Notification]:
+    """Tell the people concerned of an order's status change (see the module docstring)."""
+    event = OrderEvent.objects.select_related("order__counterparty", "author").get(pk=event.pk)
+    recipients = order_event_recipients(event)
+    texts = {user.pk: _texts(event, user) for user in recipients}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                order=event.order,
+                title=texts[user.pk].title[:300],
+                body=texts[user.pk].body,
+            )
+            for user in recipients
+        ]
+    )
+    _send_letters([(user, texts[user.pk]) for user in recipients if user.email])
+    if event.status in sms_statuses():
+        _send_sms([(user, texts[user.pk]) for user in recipients if user.phone])
+    return notifications
+
+
+def _send_letters(letters: list[tuple[User, _Texts]]) -> None:
+    if not letters:
+        return
+    try:
+        with get_connection() as connection:
+            for user, texts in letters:
+                message = EmailMessage(
+                    subject=texts.subject,
+                    body=texts.letter,
+                    to=[user.email],
+                    connection=connection,
+                )
+                try:
+                    message.send()
+                except Exception:
+                    logger.exception("order notification e-mail to user %s failed", user.pk)
+    except Exception:
+        logger.exception("cannot connect to the mail server for order notifications")
+
+
+def _send_sms(messages: list[tuple[User, _Texts]]) -> None:
+    if not messages:
+        return
+    sender = get_sms_sender()
+    for user, texts in messages:
+        try:
+            sender.send(phone=user.phone, text=texts.sms)
+        except Exception:
+            logger.exception("order notification SMS to user %s failed", user.pk)
+
+
+@transaction.atomic
+def notification_read(*, scope: Scope, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (404 for anyone else's)."""
+    notification = Notification.objects.filter(pk=notification_id, user=scope.user).first()
+    if notification is None:
+        raise Http404
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_read_all(*, scope: Scope) -> int:
+    return Notification.objects.filter(user=scope.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,241 @@
+"""Order pages (E1, E2, E6): list, exports, the order page, its actions and documents.
+
+Reading needs the orders section. Changing an order — send, recall, cancel, edit a draft,
+repeat into the cart — is ordering, so it needs the catalog section as well (`_ordering`):
+a person who only follows orders (an accountant) cannot change them.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kabinet.accounts.access import partner_view
+from kabinet.accounts.models import Section
+from kabinet.orders import exports, selectors, services
+from kabinet.orders.forms import LINE_PREFIX, TABS, DraftForm, OrderFilterForm
+from kabinet.orders.workflow import EDITABLE
+from kabinet.web.selectors import counterparties_for_switcher
+
+EXPORT_FORMATS = {"xlsx", "csv"}
+
+
+def _ordering(view):
+    """Changing an order needs the catalog section too (the route already needs orders)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.scope.require(Section.CATALOG)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filter_form(request) -> OrderFilterForm:
+    return OrderFilterForm(request.GET, counterparties=counterparties_for_switcher(request))
+
+
+@partner_view(Section.ORDERS)
+def order_list(request):
+    form = _filter_form(request)
+    page = selectors.order_list(scope=request.scope, **form.filters(), page=form.page_number)
+    context = {
+        "form": form,
+        "page": page,
+        "orders": page.object_list,
+        "tabs": TABS,
+        "tab": form.active_tab,
+        "show_counterparty": len(form.fields["counterparty"].choices) > 2,
+        # An order's page is the list's URL + its id: one reverse() instead of one per row.
+        "list_url": reverse("orders:list"),
+    }
+    template = "orders/list.html#rows" if request.htmx else "orders/list.html"
+    return render(request, template, context)
+
+
+@partner_view(Section.ORDERS)
+def order_export(request, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    orders = selectors.order_filtered(scope=request.scope, **_filter_form(request).filters())
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.orders_csv(orders, language=get_language()),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="orders.csv"'
+        return response
+    return FileResponse(
+        exports.orders_xlsx(orders),
+        as_attachment=True,
+        filename="orders.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@partner_view(Section.ORDERS)
+def order_detail(request, order_id: int):
+    order = selectors.order_detail(scope=request.scope, order_id=order_id)
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "events": order.events.all(),
+            "shipments": order.shipments.all(),
+            "actions": selectors.order_actions(request.scope, order),
+        },
+    )
+
+
+@partner_view(Section.ORDERS)
+def order_download(request, order_id: int):
+    order = selectors.order_detail(scope=request.scope, order_id=order_id)
+    return FileResponse(
+        exports.order_xlsx(order),
+        as_attachment=True,
+        filename=f"order-{order.number}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@partner_view(Section.ORDERS)
+def shipment_document(request, shipment_id: int):
+    """A shipment's document (УПД, waybill) — only of the user's own orders."""
+    shipment = selectors.shipment_get(request.scope, shipment_id)
+    if not shipment.document:
+        raise Http404
+    try:
+        file = shipment.document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = shipment.document.name.rsplit("/", 1)[-1]
+    return FileResponse(file, as_attachment=True, filename=name)
+
+
+def _apply(request, order_id: int, action, success: str):
+    """Run a service on the order; show its refusal as a message; back to the order."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("orders:detail", order_id=order_id)
+
+
+@partner_view(Section.ORDERS)
+@_ordering
+@require_POST
+def order_send(request, order_id: int):
+    return _apply(
+        request,
+        order_id,
+        lambda: services.order_send(scope=request.scope, order_id=order_id),
+        _("The order has been sent to the supplier."),
+    )
+
+
+@partner_view(Section.ORDERS)
+@_ordering
+@require_POST
+def order_recall(request, order_id: int):
+    return _apply(
+        request,
+        order_id,
+        lambda: services.order_recall(scope=request.scope, order_id=order_id),
+        _("The order is a draft again: change it and send it anew."),
+    )
+
+
+@partner_view(Section.ORDERS)
+@_ordering
+@require_POST
+def order_cancel(request, order_id: int):
+    return _apply(
+        request,
+        order_id,
+        lambda: services.order_cancel(
+            scope=request.scope, order_id=order_id, comment=request.POST.get("comment", "")
+        ),
+        _("The order has been cancelled."),
+    )
+
+
+@partner_view(Section.ORDERS)
+@_ordering
+@require_POST
+def order_repeat(request, order_id: int):
+    try:
+        result = services.order_repeat(scope=request.scope, order_id=order_id)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("orders:detail", order_id=order_id)
+    messages.success(
+        request, _("%(count)s lines added to the cart.") % {"count": len(result.added)}
+    )
+    if result.skipped:
+        messages.warning(
+            request,
+            _("Not available now, not added: %(names)s")
+            % {"names": ", ".join(line.product_name for line in result.skipped)},
+        )
+    try:
+        return redirect(reverse("cart:detail"))
+    except NoReverseMatch:
+        return redirect("orders:detail", order_id=order_id)
+
+
+@partner_view(Section.ORDERS)
+@_ordering
+def order_edit(request, order_id: int):
+    """Edit a draft: lines, address, desired date, comment."""
+    order = selectors.order_for_edit(scope=request.scope, order_id=order_id)
+    if order.status not in EDITABLE:
+        messages.error(request, _("Only a draft can be changed: recall the order first."))
+        return redirect("orders:detail", order_id=order.pk)
+    addresses = selectors.order_addresses(order)
+    form = DraftForm(
+        request.POST or None,
+        addresses=addresses,
+        initial={
+            "address": order.address_id,
+            "desired_date": order.desired_date,
+            "comment": order.comment,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_draft_update(
+                scope=request.scope,
+                order_id=order.pk,
+                address_id=form.cleaned_data["address"],
+                desired_date=form.cleaned_data["desired_date"],
+                comment=form.cleaned_data["comment"],
+                lines=form.lines,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The draft has been saved."))
+            return redirect("orders:detail", order_id=order.pk)
+    rows = [
+        (
+            line,
+            request.POST.get(f"{LINE_PREFIX}{line.variant_id}", "")
+            if request.method == "POST"
+            else line.quantity,
+        )
+        for line in order.lines.all()
+    ]
+    return render(request, "orders/edit.html", {"order": order, "form": form, "rows": rows})
