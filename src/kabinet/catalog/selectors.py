@@ -340,3 +340,14 @@ def document_get(*, scope: Scope, agreement: Agreement, document_id: int) -> Pro
     if document is None:
         raise Http404
     return document
+
+
+def image_get(*, scope: Scope, agreement: Agreement, image_id: int) -> ProductImage:
+    """A product picture, only if its product is in the agreement's assortment."""
+    context = _context(scope, agreement)
+    image = ProductImage.objects.filter(
+        pk=image_id, product__in=orderable_products(context)
+    ).first()
+    if image is None:
+        raise Http404
+    return image

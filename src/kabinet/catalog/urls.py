@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.catalog_list, name="list"),
     path("products/<int:product_id>/", views.product_detail, name="product"),
     path("documents/<int:document_id>/", views.document_download, name="document"),
+    path("images/<int:image_id>/", views.image, name="image"),
     path("price-list.xlsx", pricing_views.price_list, name="price-list"),
 ]

@@ -118,3 +118,21 @@ def document_download(request, document_id: int):
         raise Http404 from None
     suffix = PurePosixPath(document.file.name).suffix
     return FileResponse(handle, as_attachment=True, filename=f"{document.title}{suffix}")
+
+
+@partner_view(Section.CATALOG)
+def image(request, image_id: int):
+    """Product pictures go through the assortment check like documents (no public /media/)."""
+    agreement = current_agreement(request)
+    if agreement is None:
+        raise Http404
+    picture = selectors.image_get(scope=request.scope, agreement=agreement, image_id=image_id)
+    if request.method not in SAFE_METHODS:
+        return HttpResponseNotAllowed(SAFE_METHODS)
+    try:
+        handle = picture.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
