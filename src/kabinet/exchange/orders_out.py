@@ -112,6 +112,9 @@ def _document(order: Order):
         _el(doc, "Комментарий", order.comment)
     goods = _el(doc, "Товары")
     for line in order.lines.all():
+        if line.shortage_answer == "rejected":
+            continue  # the partner dropped the line when answering the shortage
+        quantity = line.confirmed_quantity if line.shortage_answer else line.quantity
         item = _el(goods, "Товар")
         variant = line.variant
         _el(item, "Ид", variant.ext_id or variant.product.ext_id or f"kabinet-variant-{variant.pk}")
@@ -121,13 +124,20 @@ def _document(order: Order):
         unit = _el(item, "БазоваяЕдиница", line.unit or "шт")
         unit.set("НаименованиеПолное", line.unit or "шт")
         _el(item, "ЦенаЗаЕдиницу", _amount(line.price))
-        _el(item, "Количество", _quantity(line.quantity))
+        _el(item, "Количество", _quantity(quantity))
         _el(item, "Сумма", _amount(line.amount))
         if line.vat_rate is not None:
             rate = _el(_el(item, "СтавкиНалогов"), "СтавкаНалога")
             _el(rate, "Наименование", "НДС")
             _el(rate, "Ставка", _quantity(line.vat_rate))
-        _requisites(item, [("ВидНоменклатуры", "Товар"), ("ТипНоменклатуры", "Товар")])
+        _requisites(
+            item,
+            [
+                ("ВидНоменклатуры", "Товар"),
+                ("ТипНоменклатуры", "Товар"),
+                ("Ответ по дефектуре", "принято" if line.shortage_answer else ""),
+            ],
+        )
     _requisites(
         doc,
         [

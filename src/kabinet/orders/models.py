@@ -97,6 +97,14 @@ class OrderLine(models.Model):
     )
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     sort = models.PositiveIntegerField(default=0)
+    # The partner's answer to a shortage on this line (E3): take the confirmed quantity, or
+    # drop the line. Empty until asked; goes back to 1C with the order.
+    shortage_answer = models.CharField(
+        _("answer to the shortage"),
+        max_length=10,
+        blank=True,
+        choices=[("accepted", _("accepted")), ("rejected", _("rejected"))],
+    )
 
     class Meta:
         verbose_name = _("order line")

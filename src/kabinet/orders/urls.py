@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:order_id>/recall/", views.order_recall, name="recall"),
     path("<int:order_id>/cancel/", views.order_cancel, name="cancel"),
     path("<int:order_id>/repeat/", views.order_repeat, name="repeat"),
+    path("<int:order_id>/shortage/", views.order_shortage, name="shortage"),
     path(
         "shipments/<int:shipment_id>/document/", views.shipment_document, name="shipment-document"
     ),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kabinet.accounts.access import partner_view
 from kabinet.accounts.models import Section
-from kabinet.orders import exports, selectors, services
+from kabinet.orders import exports, selectors, services, shortage
 from kabinet.orders.forms import LINE_PREFIX, TABS, DraftForm, OrderFilterForm
 from kabinet.orders.workflow import EDITABLE
 from kabinet.web.selectors import counterparties_for_switcher
@@ -91,7 +91,28 @@ def order_detail(request, order_id: int):
             "events": order.events.all(),
             "shipments": order.shipments.all(),
             "actions": selectors.order_actions(request.scope, order),
+            "shortage_lines": shortage.shortage_lines(order),
+            "can_order": request.scope.can(Section.CATALOG),
         },
+    )
+
+
+@partner_view(Section.ORDERS)
+@_ordering
+@require_POST
+def order_shortage(request, order_id: int):
+    """The partner's per-line answer to a shortage (E3): accept or reject each line."""
+    answers = {}
+    for key, value in request.POST.items():
+        if key.startswith("line-") and key[5:].isdigit():
+            answers[int(key[5:])] = value
+    return _apply(
+        request,
+        order_id,
+        lambda: shortage.order_shortage_answer(
+            scope=request.scope, order_id=order_id, answers=answers
+        ),
+        _("Your answer has been sent to the supplier."),
     )
 
 
