@@ -37,6 +37,12 @@ class Numbers:
             return str(int(value))
         return f"{value.normalize():f}".replace(".", self.decimal)
 
+    def stock(self, value: Decimal) -> str:
+        """A quantity to read (not to edit): grouped, no trailing zeros ("7 600", "1,5")."""
+        if value == value.to_integral_value():
+            return f"{int(value):,}".translate(self.grouped)
+        return self.quantity(value)
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -79,4 +85,4 @@ def cart_rows(lines: list[LineView]) -> list[Row]:
 def _stock(quantity: Decimal | None, numbers: Numbers, *, exact: bool) -> str:
     if quantity is None:
         return ""
-    return numbers.quantity(quantity) if exact else str(LEVEL_LABELS[stock_level(quantity)])
+    return numbers.stock(quantity) if exact else str(LEVEL_LABELS[stock_level(quantity)])

@@ -21,9 +21,8 @@ from kabinet.cart.rules import is_multiple, nearest_valid_quantity, quantity_dis
 from kabinet.catalog.stock import stock_display
 from kabinet.core.money import money, vat_of_gross
 from kabinet.pricing.selectors import (
-    PricingContext,
     UnitPrice,
-    orderable_variants,
+    assortment_allows,
     prices_for,
     pricing_context,
     stock_for,
@@ -197,6 +196,7 @@ _LINE_FIELDS = (
     "variant__product__weight_kg",
     "variant__product__volume_m3",
     "variant__product__is_active",
+    "variant__product__section_id",
 )
 
 
@@ -225,11 +225,15 @@ def cart_view(
         return CartView(cart=cart, agreement=agreement, lines=lines, totals=_totals(lines, ""))
     context = pricing_context(scope=scope, agreement=agreement)
     variant_ids = [row[0] for row in rows]
-    prices = prices_for(context=context, variant_ids=variant_ids)
-    orderable = _orderable_in_cart(context, cart)
+    prices = prices_for(
+        context=context,
+        variant_ids=CartLine.objects.filter(cart_id=cart.pk).values("variant_id"),
+    )
+    # Orderable = active variant and product (checked in `_line`), priced, and in the
+    # agreement's assortment — the rule of `orderable_variants`, decided on the loaded rows.
+    in_assortment = assortment_allows(context, {row[4]: row[-1] for row in rows})
     lines = [
-        _line(row, price=prices.get(row[0]), available=row[0] in orderable and row[0] in prices)
-        for row in rows
+        _line(row, price=prices.get(row[0]), available=row[4] in in_assortment) for row in rows
     ]
     stock_ids = set(variant_ids if stock_of is None else stock_of)
     stock = stock_for(variant_ids=stock_ids) if stock_ids else {}
@@ -262,12 +266,6 @@ def _line_rows(cart: Cart) -> list[tuple]:
     return list(lines.values_list(*_LINE_FIELDS))
 
 
-def _orderable_in_cart(context: PricingContext, cart: Cart) -> set[int]:
-    """Variants of the cart still orderable under the agreement (active, in the assortment)."""
-    in_cart = CartLine.objects.filter(cart_id=cart.pk).values("variant_id")
-    return set(orderable_variants(context).filter(pk__in=in_cart).values_list("pk", flat=True))
-
-
 def _line(row: tuple, *, price: UnitPrice | None, available: bool) -> LineView:
     (
         variant_id,
@@ -284,6 +282,7 @@ def _line(row: tuple, *, price: UnitPrice | None, available: bool) -> LineView:
         weight,
         volume,
         product_active,
+        _section_id,
     ) = row
     available = available and variant_active and product_active and price is not None
     return LineView(

@@ -5,6 +5,8 @@ Add `"kabinet.comms.context.notifications"` to the template context processors a
 itself every minute (`comms:badge`).
 """
 
+from django.utils.functional import SimpleLazyObject
+
 from kabinet.comms.selectors import unread_count
 
 
@@ -12,4 +14,5 @@ def notifications(request) -> dict:
     scope = getattr(request, "scope", None)
     if scope is None:
         return {}
-    return {"unread_notifications": unread_count(scope)}
+    # Lazy: only pages that show the badge count (not htmx fragments) run the query.
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(scope))}

@@ -73,22 +73,32 @@ def agreement_for(scope: Scope, agreement_id: int) -> Agreement:
 
 def pricing_context(*, scope: Scope, agreement: Agreement) -> PricingContext:
     price_type = agreement.price_type
+    # Asked once per agreement object (i.e. per request), however many selectors price things.
+    limited = getattr(agreement, "_assortment_limited", None)
+    if limited is None:
+        limited = AssortmentRule.objects.filter(agreement_id=agreement.pk).exists()
+        agreement._assortment_limited = limited
     return PricingContext(
         partner_id=scope.partner_id,
         agreement_id=agreement.pk,
         price_type_id=agreement.price_type_id,
         currency=price_type.currency if price_type else agreement.currency,
         vat_included=price_type.vat_included if price_type else True,
-        assortment_limited=AssortmentRule.objects.filter(agreement_id=agreement.pk).exists(),
+        assortment_limited=limited,
     )
 
 
 def prices_for(*, context: PricingContext, variant_ids) -> dict[int, UnitPrice]:
-    """Unit prices of the given variants for this agreement and partner, in one query."""
+    """Unit prices of the given variants for this agreement and partner, in one query.
+
+    `variant_ids`: ids, or a queryset of them (a cart's lines) — a subquery is cheaper to
+    send than five hundred parameters.
+    """
     if context.price_type_id is None:
         return {}
+    ids = variant_ids if isinstance(variant_ids, QuerySet) else list(variant_ids)
     rows = (
-        Variant.objects.filter(pk__in=list(variant_ids))
+        Variant.objects.filter(pk__in=ids)
         .annotate(**_price_annotations(context))
         .values_list("pk", "product__vat_rate", "list_amount", "partner_amount", "partner_discount")
     )
@@ -241,6 +251,26 @@ def assortment_q(context: PricingContext) -> Q:
     return Q(section_id__in=section_ids) | Q(
         pk__in=rules.filter(product__isnull=False).values("product_id")
     )
+
+
+def assortment_allows(context: PricingContext, products: dict[int, int]) -> set[int]:
+    """Which of `products` ({product_id: section_id}) the agreement's assortment includes.
+
+    The same rule as `assortment_q`, decided in Python for rows a page already loaded (a
+    cart's lines): no query for an agreement without rules, one otherwise.
+    """
+    if not context.assortment_limited:
+        return set(products)
+    section_rules, product_rules = set(), set()
+    for section_id, product_id in AssortmentRule.objects.filter(
+        agreement_id=context.agreement_id
+    ).values_list("section_id", "product_id"):
+        if section_id is not None:
+            section_rules.add(section_id)
+        else:
+            product_rules.add(product_id)
+    sections = section_descendants(section_rules)
+    return {p for p, section in products.items() if section in sections or p in product_rules}
 
 
 def orderable_products(context: PricingContext) -> QuerySet[Product]:

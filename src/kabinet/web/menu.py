@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from kabinet.accounts.models import Section
@@ -45,11 +45,13 @@ def menu_for(request) -> dict:
         active = path == url if url == "/" else path.startswith(url)
         items.append({"title": item.title, "url": url, "icon": item.icon, "active": active})
     partner = scope.user.partner
+    # Lazy: an htmx fragment rendered with this context but not showing the header (a cart
+    # row, a list of results) must not pay for the switcher's queries.
     return {
         "menu": items,
         "partner": partner,
         "manager": partner.manager,
-        "current_counterparty": current_counterparty(request),
-        "current_agreement": current_agreement(request),
-        "counterparties": counterparties_for_switcher(request),
+        "current_counterparty": SimpleLazyObject(lambda: current_counterparty(request)),
+        "current_agreement": SimpleLazyObject(lambda: current_agreement(request)),
+        "switcher_counterparties": SimpleLazyObject(lambda: counterparties_for_switcher(request)),
     }

@@ -36,7 +36,7 @@ def test_the_cart_page_lists_lines_with_prices_warnings_and_totals(client, partn
     assert first.product.name in body
     assert 'data-warning="multiple"' in body
     assert 'name="quantity" value="4"' in body  # the proposed quantity, one click away
-    assert 'data-testid="total-amount">500.00 RUB' in body
+    assert 'data-testid="total-amount">500.00&nbsp;₽' in body
     assert 'name="submit_token"' in body
 
 
@@ -52,7 +52,7 @@ def test_line_add_answers_the_summary_for_htmx(client, partner_admin, goods):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Added to the cart." in body
-    assert "In the cart: 1 line · 200.00 RUB" in body
+    assert "In the cart: 1 line · 200.00&nbsp;₽" in body
     mini = '<div id="mini-cart" class="mini-cart d-inline-flex align-items-center"'
     assert f'{mini} data-testid="mini-cart" hx-swap-oob="true">' in body
     client.post("/cart/lines/add/", {"variant": variant.pk, "quantity": "3"}, **HTMX)
@@ -105,7 +105,7 @@ def test_a_line_update_answers_the_row_and_the_totals_out_of_band(client, partne
     assert (
         '<div id="cart-totals" class="card" data-testid="cart-totals" hx-swap-oob="true">' in body
     )
-    assert 'data-testid="total-amount">400.00 RUB' in body
+    assert 'data-testid="total-amount">400.00&nbsp;₽' in body
     assert _lines(partner_admin) == {first.pk: Decimal(3), second.pk: Decimal(1)}
 
 
@@ -148,7 +148,7 @@ def test_the_mini_cart_fragment(client, partner_admin, goods):
     cart_make(owner=partner_admin, lines={goods.variants[0]: 2, goods.variants[1]: 1})
     body = client.get("/cart/mini/").content.decode()
     assert 'data-testid="mini-cart-lines" title="Lines in the cart">2<' in body
-    assert 'data-testid="mini-cart-total">300.00<' in body
+    assert 'data-testid="mini-cart-total">300.00&nbsp;₽<' in body
     assert "hx-get" not in body
 
 
@@ -204,7 +204,7 @@ def test_a_one_line_update_in_a_500_line_cart_renders_one_row_in_constant_querie
         )
         body = response.content.decode()
         assert body.count('data-testid="cart-line"') == 1
-        assert f'data-testid="total-amount">{(n + 1) * 10:,}.00 RUB' in body
+        assert f'data-testid="total-amount">{(n + 1) * 10:,}.00&nbsp;₽' in body
         counts.append(count)
     assert counts[0] == counts[1]
     assert counts[1] <= 22
