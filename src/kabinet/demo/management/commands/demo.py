@@ -31,6 +31,17 @@ class Command(BaseCommand):
                 f"{result.agreements} agreements, {result.addresses} addresses, "
                 f"{result.users} users."
             )
+            if result.catalog is not None:
+                catalog = result.catalog
+                self.stdout.write(
+                    f"Catalog: {catalog.sections} sections, {catalog.products} products, "
+                    f"{catalog.variants} SKUs with prices and stock."
+                )
+            if result.history is not None:
+                self.stdout.write(
+                    f"Order history: {result.history.orders} orders, "
+                    f"{result.history.lines} lines."
+                )
         self.stdout.write(self.style.SUCCESS(f"\nKabinet: http://{addr}/"))
         if result is not None:
             for login in result.logins:
