@@ -118,3 +118,21 @@ def new_page(request, browser, live_server, transactional_db):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def log_in_as(live_server):
+    """Logs a page's browser context in as `user` without the login form (a session cookie
+    made by Django's test client): for journeys where logging in is not the point."""
+    from django.conf import settings
+    from django.test import Client
+
+    def log_in(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return log_in

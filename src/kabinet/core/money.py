@@ -19,3 +19,11 @@ def vat_of_gross(gross: Decimal, rate: Decimal | None) -> Decimal:
 
 def add_vat(net: Decimal, rate: Decimal | None) -> Decimal:
     return money(net * (100 + (rate or 0)) / 100)
+
+
+# How amounts are shown: the sign after the number, as Russian invoices write it (1 234,50 ₽).
+CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "BYN": "Br"}
+
+
+def currency_sign(code: str) -> str:
+    return CURRENCY_SIGNS.get(code, code)

@@ -37,7 +37,7 @@ from kabinet.accounts.scope import Scope
 from kabinet.cart.models import Cart, CartLine
 from kabinet.cart.rules import quantity_display
 from kabinet.cart.selectors import CartView, cart_view
-from kabinet.core.money import money, vat_of_gross
+from kabinet.core.money import currency_sign, money, vat_of_gross
 from kabinet.orders.models import Order, OrderEvent, OrderLine
 from kabinet.orders.services import order_transition
 from kabinet.orders.workflow import IN_WORK, Actor, Status
@@ -282,4 +282,5 @@ def _order_create(
 
 
 def _money_text(amount: Decimal, currency: str) -> str:
-    return f"{number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} {currency}"
+    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{text}\xa0{currency_sign(currency)}"

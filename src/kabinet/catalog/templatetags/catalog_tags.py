@@ -5,15 +5,10 @@ from decimal import ROUND_CEILING, Decimal
 from django import template
 
 from kabinet.catalog.stock import LEVEL_COLOURS, LEVEL_LABELS, stock_level
+from kabinet.core.money import currency_sign
 
 register = template.Library()
-
-CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "¥", "KZT": "₸", "BYN": "Br"}
-
-
-@register.filter
-def currency_sign(code: str) -> str:
-    return CURRENCY_SIGNS.get(code, code)
+register.filter("currency_sign", currency_sign)
 
 
 @register.filter

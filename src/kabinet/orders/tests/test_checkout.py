@@ -280,8 +280,8 @@ def test_block_mode_refuses_to_send_over_the_credit_limit_but_saves_a_draft(
     with pytest.raises(ValidationError) as refused:
         _place(scope, cart, limited, address, token="over")
     assert refused.value.messages == [
-        "The order takes the agreement over its credit limit: limit 250.00 RUB, orders in work "
-        "100.00 RUB, this order 200.00 RUB.",
+        "The order takes the agreement over its credit limit: limit 250.00\xa0₽, orders in work "
+        "100.00\xa0₽, this order 200.00\xa0₽.",
         "It cannot be sent now; you may save it as a draft.",
     ]
     assert Order.objects.count() == 1
@@ -295,8 +295,8 @@ def test_warn_mode_sends_with_a_warning(scope, partner_admin, limited, address, 
     order = _place(scope, cart, limited, address, token="over")
     assert order.status == Status.SENT
     assert order.placement_warnings == [
-        "The order takes the agreement over its credit limit: limit 250.00 RUB, orders in work "
-        "100.00 RUB, this order 200.00 RUB."
+        "The order takes the agreement over its credit limit: limit 250.00\xa0₽, orders in work "
+        "100.00\xa0₽, this order 200.00\xa0₽."
     ]
 
 

@@ -18,7 +18,16 @@
     const quick = event.target.closest("[data-quick-qty]");
     if (quick) {
       event.preventDefault();
-      if (quick.value.trim() !== "" && quick.form) quick.form.requestSubmit();
+      if (quick.value.trim() !== "" && quick.form) {
+        // A quantity the browser refuses (below the minimum, off the order multiple) keeps the
+        // focus and says why; moving on would drop the message and the line with it.
+        if (!quick.checkValidity()) {
+          quick.classList.add("is-invalid");
+          quick.reportValidity();
+          return;
+        }
+        quick.form.requestSubmit();
+      }
       focusNext([...document.querySelectorAll("[data-quick-qty]")], quick);
       return;
     }
@@ -51,18 +60,27 @@
     true,
   );
 
+  // A corrected quantity loses the old verdict.
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("[data-quick-qty]")) event.target.classList.remove("is-valid", "is-invalid");
+  });
+
   // Show on the row whether the line was added.
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = event.detail.elt;
     if (!form.matches || !form.matches("[data-quick-add]")) return;
     const input = form.querySelector("[data-quick-qty]");
     if (!input) return;
-    input.classList.toggle("is-valid", event.detail.successful);
-    input.classList.toggle("is-invalid", !event.detail.successful);
+    // The server answers 200 with its reasons when it refuses a line (marked data-refused).
+    const added = event.detail.successful && !event.detail.xhr.responseText.includes("data-refused");
+    input.classList.toggle("is-valid", added);
+    input.classList.toggle("is-invalid", !added);
   });
   document.addEventListener("htmx:afterRequest", (event) => {
     const form = event.detail.elt;
-    if (form.matches && form.matches("[data-bulk-add]") && event.detail.successful) {
+    const refused = event.detail.xhr.responseText.includes("data-refused");
+    // A refused matrix keeps what was typed, to be corrected rather than typed again.
+    if (form.matches && form.matches("[data-bulk-add]") && event.detail.successful && !refused) {
       form.querySelectorAll("[data-matrix-qty]").forEach((input) => { input.value = ""; });
     }
   });
