@@ -5,41 +5,34 @@ the package whole or not at all. A full package (СодержитТолькоИ�
 never deletes — the products it no longer lists, but only in the sections it covers.
 """
 
-import hashlib
-import itertools
 from collections import Counter
-from decimal import Decimal
+from contextlib import closing
 from pathlib import Path
 
-from django.core.files.base import ContentFile
-
-from kabinet.catalog.models import (
-    Barcode,
-    Brand,
-    Product,
-    ProductImage,
-    ProductProperty,
-    Property,
-    Section,
-    Variant,
-)
-from kabinet.catalog.services import catalog_cache_clear, product_search_text_refresh
+from kabinet.catalog.models import Brand, Product, Property, Section
+from kabinet.catalog.services import catalog_cache_clear
+from kabinet.exchange.catalog_products import products_apply
+from kabinet.exchange.classifiers import classifier_remember
 from kabinet.exchange.commerceml import model as cml
 from kabinet.exchange.commerceml import read_catalog
+from kabinet.exchange.prefetch import batches_ahead
 from kabinet.pricing.models import PriceType, Warehouse
 
 BATCH = 2000
 UNGROUPED_SECTION = "__kabinet_ungrouped__"
-COLOUR_NAMES = {"цвет", "color", "colour"}
-SIZE_NAMES = {"размер", "size", "рост"}
+ID_CHUNK = 900  # ids per IN (…): under SQLite's 999 variables
 
 
 def upsert(model, objects, *, fields, unique="ext_id") -> list:
-    """INSERT … ON CONFLICT (unique) DO UPDATE: one statement per batch on both databases."""
+    """INSERT … ON CONFLICT (unique) DO UPDATE: one statement per batch on both databases.
+
+    For the short lists of a classifier; an id listed twice is written once (the last one:
+    PostgreSQL refuses to update a row twice in one statement).
+    """
     if not objects:
         return []
     return model.objects.bulk_create(
-        objects,
+        list({getattr(obj, unique): obj for obj in objects}.values()),
         batch_size=BATCH,
         update_conflicts=True,
         unique_fields=[unique],
@@ -127,20 +120,39 @@ def catalog_import(path: Path, *, classifier: cml.Classifier | None, files_dir: 
             classifier_apply(catalog.classifier, counts)
         header = catalog.header
         only_changes = header.only_changes if header else True
-        state = _ImportState()
-        while batch := list(itertools.islice(catalog, BATCH)):
-            _products_apply(batch, state, counts, files_dir)
+        state = _ImportState(files_dir)
+        # Closed explicitly: the reader thread must stop before the file is.
+        with closing(batches_ahead(catalog, BATCH)) as batches:
+            for batch in batches:
+                products_apply(batch, state, counts)
         if header is not None and not only_changes and state.seen_products:
-            counts["deactivated"] += (
-                Product.objects.filter(section_id__in=state.sections, is_active=True)
-                .exclude(ext_id__in=state.seen_products)
-                .update(is_active=False)
-            )
+            counts["deactivated"] += _unlisted_deactivate(state)
+    classifier_remember(path, catalog.classifier)
     return dict(counts)
 
 
+def _unlisted_deactivate(state: "_ImportState") -> int:
+    """A full package hides the products it no longer lists, in the sections it covers.
+
+    Compared in Python: `NOT IN (<100,000 ids>)` is one parameter per id, beyond what SQLite
+    takes in a statement."""
+    gone = [
+        pk
+        for pk, ext_id in Product.objects.filter(
+            section_id__in=state.sections, is_active=True
+        ).values_list("pk", "ext_id")
+        if ext_id not in state.seen_products
+    ]
+    for start in range(0, len(gone), ID_CHUNK):
+        Product.objects.filter(pk__in=gone[start : start + ID_CHUNK]).update(is_active=False)
+    return len(gone)
+
+
 class _ImportState:
-    def __init__(self) -> None:
+    """What a whole file needs to know, read once: sections, brands, properties by 1C id."""
+
+    def __init__(self, files_dir: Path) -> None:
+        self.files_root = files_dir.resolve()
         self.section_ids = dict(Section.objects.values_list("ext_id", "pk"))
         self.brand_ids = dict(Brand.objects.values_list("name", "pk"))
         self.property_ids = dict(Property.objects.values_list("ext_id", "pk"))
@@ -165,182 +177,3 @@ class _ImportState:
         if name not in self.brand_ids:
             self.brand_ids[name] = Brand.objects.get_or_create(name=name)[0].pk
         return self.brand_ids[name]
-
-
-def _split_characteristics(pairs) -> tuple[str, str, dict]:
-    colour = size = ""
-    for name, value in pairs:
-        key = (name or "").strip().lower()
-        if key in COLOUR_NAMES and not colour:
-            colour = value
-        elif key in SIZE_NAMES and not size:
-            size = value
-    return colour[:100], size[:100], dict(pairs)
-
-
-def _products_apply(items: list[cml.Product], state: _ImportState, counts: Counter, files_dir):
-    # A Товар with Ид "p#c" (CommerceML 2.04) is a variant of product p; the product itself may
-    # or may not come as its own Товар.
-    products: dict[str, cml.Product] = {}
-    variant_items = []
-    for item in items:
-        if item.variant_id:
-            variant_items.append(item)
-            products.setdefault(item.id, item)
-        else:
-            products[item.id] = item
-    rows = []
-    for ext_id, item in products.items():
-        section_id = state.section_for(item.group_ids)
-        state.sections.add(section_id)
-        state.seen_products.add(ext_id)
-        requisites = item.requisites
-        rows.append(
-            Product(
-                ext_id=ext_id,
-                name=(item.name or requisites.get("Полное наименование") or ext_id)[:500],
-                article=(item.article or "")[:100],
-                erp_code=(requisites.get("Код") or "")[:50],
-                description=item.description or "",
-                section_id=section_id,
-                brand_id=state.brand_for(item.brand or item.manufacturer),
-                unit=((item.unit.name if item.unit else None) or "шт")[:20],
-                vat_rate=item.vat_rate,
-                weight_kg=_decimal(requisites.get("Вес")),
-                is_active=not item.deleted,
-            )
-        )
-    saved = upsert(
-        Product,
-        rows,
-        fields=[
-            "name",
-            "article",
-            "erp_code",
-            "description",
-            "section",
-            "brand",
-            "unit",
-            "vat_rate",
-            "weight_kg",
-            "is_active",
-        ],
-    )
-    product_ids = {product.ext_id: product.pk for product in saved}
-    counts["products"] += len(saved)
-
-    variants: dict[str, Variant] = {}
-    # Products whose characteristics are known (from this batch or an earlier offers file) are
-    # not ordered as their bare selves: no default variant for them.
-    with_characteristics = {item.id for item in variant_items} | set(
-        Variant.objects.filter(
-            product_id__in=product_ids.values(), ext_id__contains="#"
-        ).values_list("product__ext_id", flat=True)
-    )
-    for ext_id, item in products.items():
-        if ext_id not in with_characteristics:
-            variants[ext_id] = Variant(
-                ext_id=ext_id, product_id=product_ids[ext_id], is_active=not item.deleted
-            )
-    for item in variant_items:
-        colour, size, characteristics = _split_characteristics(item.characteristics)
-        variants[f"{item.id}#{item.variant_id}"] = Variant(
-            ext_id=f"{item.id}#{item.variant_id}",
-            product_id=product_ids[item.id],
-            name=", ".join(v for _n, v in item.characteristics)[:300] or (item.name or "")[:300],
-            color=colour,
-            size=size,
-            characteristics=characteristics,
-            is_active=not item.deleted,
-        )
-    saved_variants = upsert(
-        Variant,
-        list(variants.values()),
-        fields=[
-            "product",
-            "name",
-            "color",
-            "size",
-            "characteristics",
-            "is_active",
-        ],
-    )
-    variant_ids = {variant.ext_id: variant.pk for variant in saved_variants}
-    counts["variants"] += len(saved_variants)
-
-    barcodes = []
-    for item in items:
-        key = f"{item.id}#{item.variant_id}" if item.variant_id else item.id
-        if item.barcode and item.barcode.strip() and key in variant_ids:
-            barcodes.append(Barcode(variant_id=variant_ids[key], code=item.barcode.strip()[:64]))
-    Barcode.objects.bulk_create(barcodes, batch_size=BATCH, ignore_conflicts=True)
-    _properties_apply(products, product_ids, state, counts)
-    _images_apply(products, product_ids, files_dir, counts)
-    product_search_text_refresh(product_ids.values())
-
-
-def _properties_apply(products, product_ids, state: _ImportState, counts: Counter) -> None:
-    """A product that lists its property values gets exactly those (the old ones are replaced)."""
-    listed = [ext_id for ext_id, item in products.items() if item.properties]
-    if not listed:
-        return
-    missing = {
-        pid
-        for ext_id in listed
-        for pid in products[ext_id].properties
-        if pid not in state.property_ids
-    }
-    if missing:
-        upsert(Property, [Property(ext_id=pid, name=pid[:200]) for pid in missing], fields=["name"])
-        state.property_ids.update(
-            Property.objects.filter(ext_id__in=missing).values_list("ext_id", "pk")
-        )
-    ProductProperty.objects.filter(product_id__in=[product_ids[e] for e in listed]).delete()
-    rows = {
-        (product_ids[ext_id], state.property_ids[pid], value.strip()[:500])
-        for ext_id in listed
-        for pid, values in products[ext_id].properties.items()
-        for value in values
-        if value and value.strip()
-    }
-    ProductProperty.objects.bulk_create(
-        [ProductProperty(product_id=p, property_id=prop, value=v) for p, prop, v in rows],
-        batch_size=BATCH,
-    )
-    counts["property_values"] += len(rows)
-
-
-def _images_apply(products, product_ids, files_dir: Path, counts: Counter) -> None:
-    """Store the pictures 1C sent; an unchanged picture (same SHA-256) is not stored again."""
-    wanted = {
-        product_ids[ext_id]: [image.path for image in item.images]
-        for ext_id, item in products.items()
-        if item.images
-    }
-    if not wanted:
-        return
-    known = set(
-        ProductImage.objects.filter(product_id__in=wanted).values_list("product_id", "sha256")
-    )
-    for product_id, paths in wanted.items():
-        for sort, relative in enumerate(paths):
-            source = (files_dir / relative).resolve()
-            if not source.is_file() or files_dir.resolve() not in source.parents:
-                counts["images_missing"] += 1
-                continue
-            data = source.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            if (product_id, digest) in known:
-                counts["images_unchanged"] += 1
-                continue
-            image = ProductImage(product_id=product_id, sha256=digest, sort=sort)
-            image.file.save(source.name, ContentFile(data), save=True)
-            known.add((product_id, digest))
-            counts["images"] += 1
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    try:
-        return Decimal(value.replace(",", ".").strip()) if value else None
-    except ArithmeticError:
-        return None

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from kabinet.exchange.commerceml import detect
 from kabinet.exchange.commerceml.model import FileKind
+from kabinet.exchange.packages import package_order
 
 IMPORT_ORDER = [FileKind.CATALOG, FileKind.OFFERS, FileKind.PRICES, FileKind.RESTS]
 
@@ -99,11 +99,8 @@ class Exchange1C:
     def catalog(self, folder: Path) -> None:
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         xml = [p for p in files if p.suffix.lower() == ".xml"]
-        kinds = {p: detect(p) for p in xml}
-        ordered = sorted(
-            (p for p in xml if kinds[p] in IMPORT_ORDER),
-            key=lambda p: (IMPORT_ORDER.index(kinds[p]), str(p)),
-        )
+        # 1C's order: catalog (3.1: classifier, properties/, goods/), offers, prices, rests.
+        ordered = [p for p, kind in package_order(folder, xml) if kind in IMPORT_ORDER]
         use_zip, limit = self.start("catalog")
         names = {p: p.relative_to(folder).as_posix() for p in files}
         if use_zip:

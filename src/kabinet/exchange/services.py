@@ -10,6 +10,7 @@ import secrets
 import shutil
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -164,7 +165,7 @@ def exchange_file_run(*, file_id: int) -> None:
                 )
             counts, kind = {"files": len(names)}, "zip"
         else:
-            kind, counts = import_file(session=file.session, path=path)
+            kind, counts = import_file(path=path, session=file.session)
     except Exception as error:
         # Whatever went wrong is 1C's `failure` answer and a line in the exchange log; the
         # import ran in its own transaction, so the catalog is as it was before.
@@ -205,11 +206,26 @@ def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportSt
         if updated:
             exchange_file_import.enqueue(target.pk)
         return ImportState("progress", _("%(name)s is queued") % {"name": target.name})
+    if target.status == ExchangeFile.Status.RUNNING and _stale(target):
+        # Its worker was killed (deploy, OOM): the import's transaction was rolled back, so
+        # running it again from the start is safe.
+        updated = ExchangeFile.objects.filter(
+            pk=target.pk, status=ExchangeFile.Status.RUNNING, started_at=target.started_at
+        ).update(status=ExchangeFile.Status.QUEUED)
+        if updated:
+            logger.warning("1C exchange: %s was left running; queued again", target.name)
+            exchange_file_import.enqueue(target.pk)
+        return ImportState("progress", _("%(name)s is queued again") % {"name": target.name})
     if target.status in (ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING):
         return ImportState("progress", _("%(name)s is being imported") % {"name": target.name})
     if target.status == ExchangeFile.Status.FAILED:
         return ImportState("failure", f"{target.name}: {target.error}")
     return ImportState("success", _("%(name)s is imported") % {"name": target.name})
+
+
+def _stale(file: ExchangeFile) -> bool:
+    limit = timedelta(seconds=settings.KABINET_EXCHANGE_STALE_SECONDS)
+    return file.started_at is None or file.started_at < timezone.now() - limit
 
 
 @transaction.atomic
