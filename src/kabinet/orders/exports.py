@@ -176,11 +176,11 @@ def order_xlsx(order: Order):
         [
             _("No."),
             _("Article"),
-            _("Name"),
+            _("Product"),
             _("Unit"),
             _("Ordered"),
             _("Confirmed"),
-            _("Shipped"),
+            pgettext("quantity", "Shipped"),
             _("Remaining"),
             _("Price"),
             _("VAT rate, %"),
