@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kabinet.orders",
     "kabinet.comms",
     "kabinet.exchange",
+    "kabinet.imports",
     "kabinet.web",
     "kabinet.demo",
 ]
@@ -239,6 +240,12 @@ KABINET_CREDIT_CHECK = os.environ.get("KABINET_CREDIT_CHECK", "warn")
 KABINET_STOCK_DISPLAY = os.environ.get("KABINET_STOCK_DISPLAY", "exact")
 # With "levels": below this quantity the level is "few", from it on "many" (0: none).
 KABINET_STOCK_FEW = int(os.environ.get("KABINET_STOCK_FEW", 10))
+
+# Quick order from a file: limits, the size above which checking runs as a task, retention.
+KABINET_IMPORT_MAX_MB = float(os.environ.get("KABINET_IMPORT_MAX_MB", 20))
+KABINET_IMPORT_MAX_ROWS = int(os.environ.get("KABINET_IMPORT_MAX_ROWS", 100_100))
+KABINET_IMPORT_TASK_ROWS = int(os.environ.get("KABINET_IMPORT_TASK_ROWS", 2_000))
+KABINET_IMPORT_KEEP_DAYS = int(os.environ.get("KABINET_IMPORT_KEEP_DAYS", 7))
 
 # SMS through a pluggable sender: the file backend writes var/sms.log until a gateway is set.
 KABINET_SMS_BACKEND = os.environ.get("KABINET_SMS_BACKEND", "kabinet.comms.sms.FileSmsSender")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cart/", include("kabinet.cart.urls")),
     path("orders/", include("kabinet.orders.urls")),
     path("notifications/", include("kabinet.comms.urls")),
+    path("quick-order/", include("kabinet.imports.urls")),
     path("", include("kabinet.exchange.urls")),
     path("", include("kabinet.web.urls")),
 ]

@@ -45,6 +45,7 @@ from kabinet.catalog.models import (
 )
 from kabinet.catalog.sections import SectionInfo, SectionTree, section_path, section_tree
 from kabinet.catalog.services import search_tokens
+from kabinet.imports.selectors import partner_code_product_ids
 from kabinet.pricing.models import Stock, Warehouse
 from kabinet.pricing.selectors import (
     PricingContext,
@@ -217,8 +218,12 @@ def catalog_page(
     if section_id is not None:
         base = base.filter(section_id__in=section_descendants([section_id]))
     tokens = search_tokens(query)
-    for token in tokens:
-        base = base.filter(search_text__contains=token)
+    if tokens:
+        # Every word in the product's own texts, or the partner's own code for it (B9).
+        words = Q()
+        for token in tokens:
+            words &= Q(search_text__contains=token)
+        base = base.filter(words | Q(pk__in=partner_code_product_ids(scope, tokens)))
     if in_stock:
         base = base.filter(_in_stock())
     products = base

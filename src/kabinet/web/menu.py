@@ -26,6 +26,7 @@ MENU = [
     MenuItem(_("Home"), "web:home", "house", None),
     MenuItem(_("Catalog"), "catalog:list", "grid", Section.CATALOG),
     MenuItem(_("Cart"), "cart:detail", "cart3", Section.CATALOG),
+    MenuItem(_("Quick order"), "imports:upload", "file-earmark-arrow-up", Section.CATALOG),
     MenuItem(_("Saved carts"), "cart:saved", "bookmark", Section.CATALOG),
     MenuItem(_("Orders"), "orders:list", "receipt", Section.ORDERS),
     MenuItem(_("Notifications"), "comms:list", "bell", None),

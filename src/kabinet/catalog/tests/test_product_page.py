@@ -118,7 +118,7 @@ def test_stock_is_shown_per_warehouse_or_as_levels(partner, partner_client, sett
     assert "43&nbsp;шт" in exact
     assert 'data-testid="stock-by-warehouse"' not in levels
     assert "North" not in levels
-    assert "43" not in levels
+    assert "43&nbsp;" not in levels
     assert "text-bg-success" in levels
 
 

@@ -41,7 +41,7 @@ HEADER_SYNONYMS: dict[Role, tuple[str, ...]] = {
     ),
     Role.ERP_CODE: (
         "код 1с", "код в 1с", "1с код", "код номенклатуры", "номенклатура код", "код erp",
-        "erp код", "erp code", "erp",
+        "erp код", "erp code", "erp", "1с code", "code 1с",
     ),
     Role.PARTNER_CODE: (
         "наш код", "наш артикул", "свой код", "код покупателя", "артикул покупателя",

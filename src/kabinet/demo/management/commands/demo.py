@@ -39,8 +39,7 @@ class Command(BaseCommand):
                 )
             if result.history is not None:
                 self.stdout.write(
-                    f"Order history: {result.history.orders} orders, "
-                    f"{result.history.lines} lines."
+                    f"Order history: {result.history.orders} orders, {result.history.lines} lines."
                 )
         self.stdout.write(self.style.SUCCESS(f"\nKabinet: http://{addr}/"))
         if result is not None:
