@@ -84,60 +84,26 @@ def _requisites(parent, pairs):
 
 
 def _document(order: Order):
+    """One order, its elements in the order of the CommerceML 2.10 schema (1C checks it)."""
     created = timezone.localtime(order.sent_at or order.created_at)
     doc = etree.Element("Документ")
     _el(doc, "Ид", order.ext_id or order.number)
     _el(doc, "Номер", order.number)
     _el(doc, "Дата", created.strftime("%Y-%m-%d"))
-    _el(doc, "Время", created.strftime("%H:%M:%S"))
     _el(doc, "ХозОперация", "Заказ товара")
     _el(doc, "Роль", "Продавец")
     _el(doc, "Валюта", order.currency)
     _el(doc, "Курс", "1")
     _el(doc, "Сумма", _amount(order.total))
-    counterparties = _el(doc, "Контрагенты")
-    buyer = _el(counterparties, "Контрагент")
-    cp = order.counterparty
-    _el(buyer, "Ид", cp.ext_id or f"kabinet-counterparty-{cp.pk}")
-    _el(buyer, "Наименование", cp.name)
-    _el(buyer, "ПолноеНаименование", cp.name)
-    _el(buyer, "Роль", "Покупатель")
-    if cp.inn:
-        _el(buyer, "ИНН", cp.inn)
-    if cp.kpp:
-        _el(buyer, "КПП", cp.kpp)
-    if cp.legal_address:
-        _el(_el(buyer, "АдресРегистрации"), "Представление", cp.legal_address)
+    _counterparty(_el(_el(doc, "Контрагенты"), "Контрагент"), order.counterparty)
+    _el(doc, "Время", created.strftime("%H:%M:%S"))
     if order.comment:
         _el(doc, "Комментарий", order.comment)
     goods = _el(doc, "Товары")
     for line in order.lines.all():
         if line.shortage_answer == "rejected":
             continue  # the partner dropped the line when answering the shortage
-        quantity = line.confirmed_quantity if line.shortage_answer else line.quantity
-        item = _el(goods, "Товар")
-        variant = line.variant
-        _el(item, "Ид", variant.ext_id or variant.product.ext_id or f"kabinet-variant-{variant.pk}")
-        if line.article:
-            _el(item, "Артикул", line.article)
-        _el(item, "Наименование", line.product_name)
-        unit = _el(item, "БазоваяЕдиница", line.unit or "шт")
-        unit.set("НаименованиеПолное", line.unit or "шт")
-        _el(item, "ЦенаЗаЕдиницу", _amount(line.price))
-        _el(item, "Количество", _quantity(quantity))
-        _el(item, "Сумма", _amount(line.amount))
-        if line.vat_rate is not None:
-            rate = _el(_el(item, "СтавкиНалогов"), "СтавкаНалога")
-            _el(rate, "Наименование", "НДС")
-            _el(rate, "Ставка", _quantity(line.vat_rate))
-        _requisites(
-            item,
-            [
-                ("ВидНоменклатуры", "Товар"),
-                ("ТипНоменклатуры", "Товар"),
-                ("Ответ по дефектуре", "принято" if line.shortage_answer else ""),
-            ],
-        )
+        _good(_el(goods, "Товар"), line)
     _requisites(
         doc,
         [
@@ -157,6 +123,45 @@ def _document(order: Order):
         ],
     )
     return doc
+
+
+def _counterparty(buyer, cp) -> None:
+    _el(buyer, "Ид", cp.ext_id or f"kabinet-counterparty-{cp.pk}")
+    _el(buyer, "Наименование", cp.name)
+    _el(buyer, "ОфициальноеНаименование", cp.name)
+    if cp.legal_address:
+        _el(_el(buyer, "ЮридическийАдрес"), "Представление", cp.legal_address)
+    if cp.inn:
+        _el(buyer, "ИНН", cp.inn)
+    if cp.kpp:
+        _el(buyer, "КПП", cp.kpp)
+    _el(buyer, "Роль", "Покупатель")
+
+
+def _good(item, line) -> None:
+    quantity = line.confirmed_quantity if line.shortage_answer else line.quantity
+    variant = line.variant
+    _el(item, "Ид", variant.ext_id or variant.product.ext_id or f"kabinet-variant-{variant.pk}")
+    if line.article:
+        _el(item, "Артикул", line.article)
+    _el(item, "Наименование", line.product_name)
+    unit = _el(item, "БазоваяЕдиница", line.unit or "шт")
+    unit.set("НаименованиеПолное", line.unit or "шт")
+    if line.vat_rate is not None:
+        rate = _el(_el(item, "СтавкиНалогов"), "СтавкаНалога")
+        _el(rate, "Наименование", "НДС")
+        _el(rate, "Ставка", _quantity(line.vat_rate))
+    _requisites(
+        item,
+        [
+            ("ВидНоменклатуры", "Товар"),
+            ("ТипНоменклатуры", "Товар"),
+            ("Ответ по дефектуре", "принято" if line.shortage_answer else ""),
+        ],
+    )
+    _el(item, "ЦенаЗаЕдиницу", _amount(line.price))
+    _el(item, "Количество", _quantity(quantity))
+    _el(item, "Сумма", _amount(line.amount))
 
 
 @transaction.atomic
