@@ -33,14 +33,14 @@ lint:
 	$(BIN)/kabinet makemigrations --check --dry-run -v1
 
 test-sqlite:
-	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m "not e2e" -q
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m "not e2e" -q -n 2 --durations=5
 
 # Under CI=true an unreachable PostgreSQL fails the run; on a laptop without one it is skipped.
 test-postgres:
 	@url=$${DATABASE_URL:-$(PG_TEST_URL)}; \
 	if [ "$${CI:-}" != "true" ] && ! $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1].replace('/kabinet','/postgres'), connect_timeout=3).close()" "$$url" 2>/dev/null; then \
 	  echo "PostgreSQL at $$url does not answer: PostgreSQL suite skipped (CI requires it)."; exit 0; fi; \
-	DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider -m "not e2e" -q
+	DATABASE_URL=$$url $(BIN)/pytest -p no:cacheprovider -m "not e2e" -q -n 2 --durations=5
 
 test-e2e:
 	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m e2e -q

@@ -146,14 +146,17 @@ def isolation_problems(*, victim, attacker_user, victim_employee_without_section
     attacker_rows = partner_rows(attacker_user.partner)
     secrets = _strings(victim_rows) - _strings(attacker_rows)
     attacker_ids = {obj.pk for objects in attacker_rows.values() for obj in objects}
+    # A few ids of each of the victim's tables: every kind of row is tried on every route,
+    # without trying every row (the walk would grow with the fixtures, not with the routes).
     victim_ids = sorted(
-        {obj.pk for objects in victim_rows.values() for obj in objects} - attacker_ids
+        {obj.pk for objects in victim_rows.values() for obj in objects[:2] + objects[-1:]}
+        - attacker_ids
     )
     victim_ext_ids = sorted(
         {
             obj.ext_id
             for objects in victim_rows.values()
-            for obj in objects
+            for obj in objects[:2] + objects[-1:]
             if getattr(obj, "ext_id", None)
         }
     )
