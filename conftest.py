@@ -1,6 +1,7 @@
 """Shared fixtures: two partners with their companies, their people and logged-in clients."""
 
 import os
+import threading
 
 import pytest
 from tests.conftest_helpers import client_for
@@ -95,3 +96,26 @@ def partner_client(partner_admin):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def task_worker(transactional_db, settings):
+    """django-tasks-db's own worker loop, in a thread, on the test database (a real worker)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.05,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=10)

@@ -1,9 +1,6 @@
 """The whole protocol against a live server with a real task worker, driven like 1C."""
 
-import threading
-
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 from lxml import etree
 
 from kabinet.catalog.models import Product
@@ -12,27 +9,6 @@ from kabinet.exchange.models import ExchangeFile
 from kabinet.exchange.replay import Exchange1C
 from kabinet.exchange.tests import cml_writer as cml
 from kabinet.pricing.models import Price, Stock
-
-
-@pytest.fixture
-def task_worker(transactional_db, settings):
-    """django-tasks-db's own worker loop, in a thread, on the test database."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    worker = Worker(
-        queue_names=["default"],
-        interval=0.05,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    thread = threading.Thread(target=worker.run, daemon=True)
-    thread.start()
-    yield worker
-    worker.running = False
-    thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ The suite runs tasks with the ImmediateBackend (once the job is committed); one 
 real django-tasks-db worker in a thread, as production does.
 """
 
-import threading
 import time
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 
 from kabinet.cart.tests.factories import english_client
 from kabinet.imports.models import ImportJob
@@ -98,27 +96,6 @@ def test_a_crash_in_the_task_fails_the_job_with_a_message(scope, agreement, good
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert job.error == "The file could not be checked. Please try again or contact your manager."
-
-
-@pytest.fixture
-def task_worker(transactional_db, settings):
-    """django-tasks-db's own worker loop, in a thread, on the test database."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    worker = Worker(
-        queue_names=["default"],
-        interval=0.05,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="imports-test-worker",
-        excluded_queue_names=[],
-    )
-    thread = threading.Thread(target=worker.run, daemon=True)
-    thread.start()
-    yield worker
-    worker.running = False
-    thread.join(timeout=10)
 
 
 def test_the_real_worker_checks_a_large_file(task_worker, partner, buyer, settings):
