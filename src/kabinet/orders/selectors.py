@@ -114,14 +114,6 @@ def order_list(
     return paginator.get_page(page)
 
 
-def order_get(scope: Scope, order_id: int) -> Order:
-    """One of the user's orders, without its related rows (services lock it themselves)."""
-    order = order_qs(scope).filter(pk=order_id).first()
-    if order is None:
-        raise Http404
-    return order
-
-
 def order_detail(*, scope: Scope, order_id: int) -> Order:
     """The order with its header relations, lines, history and shipments, in five queries."""
     qs = (
