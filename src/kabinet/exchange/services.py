@@ -277,11 +277,12 @@ def exchange_session_settle(*, session: ExchangeSession, final: bool = False) ->
 
 
 def _session_reopen(session: ExchangeSession) -> None:
-    if session.status != ExchangeSession.Status.OPEN:
-        session.status, session.finished_at = ExchangeSession.Status.OPEN, None
-        ExchangeSession.objects.filter(pk=session.pk).update(
-            status=session.status, finished_at=None
-        )
+    """A file uploaded after the session got its final status: in progress again. Read from
+    the database, not from `session`: the worker may have settled it since it was loaded."""
+    ExchangeSession.objects.filter(pk=session.pk).exclude(
+        status=ExchangeSession.Status.OPEN
+    ).update(status=ExchangeSession.Status.OPEN, finished_at=None)
+    session.status, session.finished_at = ExchangeSession.Status.OPEN, None
 
 
 def exchange_file_rerun(*, file_id: int) -> None:

@@ -99,6 +99,21 @@ def test_the_session_stays_in_progress_while_a_file_waits_for_its_import():
     assert ExchangeSession.objects.get().status == ExchangeSession.Status.WARNINGS
 
 
+def test_a_file_uploaded_after_the_final_status_puts_the_session_back_in_progress():
+    client = OneC()
+    assert client.checkauth()[0] == "success"
+    client.call("init", version="2.08")
+    client.upload("import.xml", CATALOG)
+    client.import_until_done("import.xml")
+    assert ExchangeSession.objects.get().status == ExchangeSession.Status.COMPLETE
+
+    client.upload("offers.xml", OFFERS)
+    session = ExchangeSession.objects.get()
+    assert (session.status, session.finished_at) == (ExchangeSession.Status.OPEN, None)
+    client.import_until_done("offers.xml")
+    assert ExchangeSession.objects.get().status == ExchangeSession.Status.WARNINGS
+
+
 def test_a_failed_file_makes_the_exchange_failed_and_complete_keeps_it_so():
     answers = exchange(
         {"import.xml": CATALOG, "broken.xml": b"<?xml version='1.0'?><a><b></a>"}, complete=True
