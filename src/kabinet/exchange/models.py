@@ -52,7 +52,7 @@ class ExchangeSession(models.Model):
         permissions = [("use_exchange", _("Can exchange data with the site as 1C"))]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class ExchangeFile(models.Model):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from tests.conftest_helpers import client_for
 
 from kabinet.accounts.tests.factories import StaffUserFactory
@@ -230,6 +231,8 @@ def test_the_exchange_log_speaks_russian_and_shows_counts_in_words(staff_client)
     for english in ("User", "Remote addr", "Chunks", "Duration", "Received at", "Queried at"):
         assert english not in content(sessions + session_page + file_page + files), english
     assert re.findall(r'class="field-kind">([^<]+)<', files) == ["Каталог", "Предложения"]
+    # The session is named by its local start time, as the dates beside it are shown.
+    assert f"Каталог {timezone.localtime(session.started_at):%Y-%m-%d %H:%M}" in files
     assert "товаров: 2 создано" in session_page
     assert "цен: 3 изменено" in file_page
     assert "предложений для товаров, которых нет на сайте: 12 (например: ghost-01" in file_page
