@@ -3,6 +3,7 @@
 SQLite (WAL) unless DATABASE_URL is set; local-memory cache unless REDIS_URL is set.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -25,6 +26,29 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_mapping(name: str, default: dict[str, str]) -> dict[str, str]:
+    """`default` with the pairs of the environment variable `name` merged over it.
+
+    The variable is a JSON object (`{"Готов к отгрузке": "assembling"}`) or `key=value` pairs
+    separated by semicolons (`Готов к отгрузке=assembling;Резерв=accepted`).
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return dict(default)
+    if raw.startswith("{"):
+        extra = json.loads(raw)
+        if not all(isinstance(v, str) for v in extra.values()):
+            raise ValueError(f"{name}: every value must be a string")
+    else:
+        extra = {}
+        for pair in filter(None, (part.strip() for part in raw.split(";"))):
+            key, sep, value = pair.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise ValueError(f"{name}: {pair!r} is not key=value")
+            extra[key.strip()] = value.strip()
+    return {**default, **extra}
 
 
 def _secret_key() -> str:
@@ -292,8 +316,9 @@ KABINET_EXCHANGE_MAX_UNZIPPED = int(os.environ.get("KABINET_EXCHANGE_MAX_UNZIPPE
 KABINET_EXCHANGE_MAX_ENTRIES = int(os.environ.get("KABINET_EXCHANGE_MAX_ENTRIES", 200_000))
 # An import still "running" after this long lost its worker; the next mode=import re-queues it.
 KABINET_EXCHANGE_STALE_SECONDS = int(os.environ.get("KABINET_EXCHANGE_STALE_SECONDS", 1800))
-# 1C's order status names (as in "Статус заказа") → Kabinet statuses; extend for your 1C.
-KABINET_1C_STATUS_MAP = {
+# 1C's order status names (as in "Статус заказа", any case) → Kabinet statuses. Extend it for
+# your 1C with the environment variable of the same name, merged over this built-in map.
+KABINET_1C_STATUS_MAP_BUILT_IN = {
     "Новый": "sent",
     "Не согласован": "sent",
     "На согласовании": "sent",
@@ -316,3 +341,4 @@ KABINET_1C_STATUS_MAP = {
     "Отменен": "cancelled",
     "Отменён": "cancelled",
 }
+KABINET_1C_STATUS_MAP = env_mapping("KABINET_1C_STATUS_MAP", KABINET_1C_STATUS_MAP_BUILT_IN)

@@ -1,29 +1,75 @@
-"""The exchange log for staff (J4): sessions, their files, counts, errors, and a re-run."""
+"""The exchange log for staff (J4): sessions, their files, counts, errors, and a re-run.
+
+The log is a record: nothing in it is added, changed or deleted by hand (a deleted file row
+would hide what 1C sent). Staff only read it and may queue a file's import again.
+"""
 
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kabinet.exchange.counts import counts_display, counts_warnings
 from kabinet.exchange.models import ExchangeFile, ExchangeSession
 
 
-class ExchangeFileInline(admin.TabularInline):
-    model = ExchangeFile
-    fields = ["name", "size", "chunks", "kind", "status", "counts", "error", "duration"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+class ReadOnlyAdminMixin:
+    """View only: no add, change or delete, whoever asks."""
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CountsDisplayMixin:
+    @admin.display(description=_("objects"))
+    def objects_display(self, obj):
+        return counts_display(obj.counts)
+
+    @admin.display(description=_("warnings"))
+    def warnings_display(self, obj):
+        return "; ".join(counts_warnings(obj.counts)) or "—"
+
+    @admin.display(description=_("duration"))
+    def duration_display(self, obj):
+        duration = obj.duration
+        if duration is None:
+            return "—"
+        seconds = round(duration.total_seconds())
+        return _("%(minutes)s min %(seconds)s s") % {
+            "minutes": seconds // 60,
+            "seconds": seconds % 60,
+        }
+
+
+class ExchangeFileInline(ReadOnlyAdminMixin, CountsDisplayMixin, admin.TabularInline):
+    model = ExchangeFile
+    fields = [
+        "name",
+        "size",
+        "chunks",
+        "kind",
+        "status",
+        "objects_display",
+        "warnings_display",
+        "error",
+        "duration_display",
+    ]
+    readonly_fields = fields
+    extra = 0
+
 
 @admin.register(ExchangeSession)
-class ExchangeSessionAdmin(admin.ModelAdmin):
+class ExchangeSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["started_at", "kind", "user", "version", "status", "finished_at", "remote_addr"]
     list_filter = ["kind", "status"]
-    readonly_fields = [
+    list_select_related = ["user"]
+    fields = [
         "kind",
         "user",
         "version",
@@ -31,25 +77,24 @@ class ExchangeSessionAdmin(admin.ModelAdmin):
         "status",
         "started_at",
         "finished_at",
+        "closed",
         "remote_addr",
         "error",
         "queried_at",
     ]
-    exclude = ["token", "sessid", "queried_orders"]
+    readonly_fields = fields
     inlines = [ExchangeFileInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ExchangeFile)
-class ExchangeFileAdmin(admin.ModelAdmin):
+class ExchangeFileAdmin(ReadOnlyAdminMixin, CountsDisplayMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "session",
         "kind",
         "status",
         "size",
+        "objects_display",
         "received_at",
         "finished_at",
         "price_types_not_mapped",
@@ -57,7 +102,23 @@ class ExchangeFileAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     list_select_related = ["session"]
     search_fields = ["name", "error"]
-    readonly_fields = [f.name for f in ExchangeFile._meta.fields] + ["price_types_not_mapped"]
+    fields = [
+        "session",
+        "name",
+        "size",
+        "chunks",
+        "kind",
+        "status",
+        "objects_display",
+        "warnings_display",
+        "error",
+        "received_at",
+        "started_at",
+        "finished_at",
+        "duration_display",
+        "price_types_not_mapped",
+    ]
+    readonly_fields = fields
     actions = ["rerun"]
 
     @admin.display(description=_("price types not mapped"))
@@ -76,10 +137,11 @@ class ExchangeFileAdmin(admin.ModelAdmin):
             '<a href="{}?mapped=no" title="{}">{}</a>', url, ", ".join(ext_ids), text
         )
 
-    def has_add_permission(self, request):
-        return False
+    def has_rerun_permission(self, request):
+        # The log itself is read-only; queuing an import again is a right of its own.
+        return request.user.has_perm("exchange.change_exchangefile")
 
-    @admin.action(description=_("Import again"))
+    @admin.action(description=_("Import again"), permissions=["rerun"])
     def rerun(self, request, queryset):
         from kabinet.exchange.services import exchange_file_rerun
 

@@ -43,7 +43,12 @@ def upsert(model, objects, *, fields, unique="ext_id") -> list:
 def classifier_apply(classifier: cml.Classifier, counts: Counter) -> None:
     """Sections, properties, price types and warehouses of a Классификатор."""
     if classifier.groups:
-        existing = dict(Section.objects.values_list("ext_id", "pk"))
+        before = {
+            ext_id: (name, is_active, parent)
+            for ext_id, name, is_active, parent in Section.objects.values_list(
+                "ext_id", "name", "is_active", "parent__ext_id"
+            )
+        }
         # Groups come parent first: insert without parents, then link them.
         rows = upsert(
             Section,
@@ -56,8 +61,22 @@ def classifier_apply(classifier: cml.Classifier, counts: Counter) -> None:
         ids = {section.ext_id: section.pk for section in rows}
         updates = [Section(pk=ids[g.id], parent_id=ids.get(g.parent_id)) for g in classifier.groups]
         Section.objects.bulk_update(updates, ["parent"], batch_size=BATCH)
-        counts["sections"] += len(rows)
-        counts["sections_created"] += len(set(ids) - set(existing))
+        wanted = {
+            g.id: (
+                (g.name or g.id)[:300],
+                not g.deleted,
+                g.parent_id if g.parent_id in ids else None,
+            )
+            for g in classifier.groups
+        }
+        counts["sections"] += len(wanted)
+        counts["sections_created"] += sum(1 for ext_id in wanted if ext_id not in before)
+        counts["sections_updated"] += sum(
+            1 for ext_id, row in wanted.items() if ext_id in before and before[ext_id] != row
+        )
+        counts["sections_unchanged"] += sum(
+            1 for ext_id, row in wanted.items() if before.get(ext_id) == row
+        )
         catalog_cache_clear()
     if classifier.properties:
         upsert(
@@ -120,7 +139,7 @@ def catalog_import(path: Path, *, classifier: cml.Classifier | None, files_dir: 
             classifier_apply(catalog.classifier, counts)
         header = catalog.header
         only_changes = header.only_changes if header else True
-        state = _ImportState(files_dir)
+        state = CatalogState(files_dir)
         # Closed explicitly: the reader thread must stop before the file is.
         with closing(batches_ahead(catalog, BATCH)) as batches:
             for batch in batches:
@@ -131,7 +150,7 @@ def catalog_import(path: Path, *, classifier: cml.Classifier | None, files_dir: 
     return dict(counts)
 
 
-def _unlisted_deactivate(state: "_ImportState") -> int:
+def _unlisted_deactivate(state: "CatalogState") -> int:
     """A full package hides the products it no longer lists, in the sections it covers.
 
     Compared in Python: `NOT IN (<100,000 ids>)` is one parameter per id, beyond what SQLite
@@ -148,7 +167,7 @@ def _unlisted_deactivate(state: "_ImportState") -> int:
     return len(gone)
 
 
-class _ImportState:
+class CatalogState:
     """What a whole file needs to know, read once: sections, brands, properties by 1C id."""
 
     def __init__(self, files_dir: Path) -> None:

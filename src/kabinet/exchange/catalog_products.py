@@ -57,8 +57,17 @@ def split_characteristics(pairs) -> tuple[str, str, dict]:
     return colour[:100], size[:100], dict(pairs)
 
 
-def ids_upsert(model, fields, rows, *, counts: Counter, label: str) -> dict[str, int]:
-    """Upsert rows keyed by ext_id (first field); {ext_id: pk} of all of them."""
+def ids_upsert(
+    model, fields, rows, *, counts: Counter, label: str, counted=lambda ext_id: True
+) -> dict[str, int]:
+    """Upsert rows keyed by ext_id (first field); {ext_id: pk} of all of them.
+
+    Counts, for the rows whose ext_id is `counted`: `<label>` (listed), `<label>_created`,
+    `<label>_updated` (a value differed), `<label>_unchanged` — the same figures every time
+    the same file comes, whatever the database held before.
+    """
+    ids = ids_by_ext_id(model, [row[0] for row in rows])
+    existing = set(ids)
     changed = rows_upsert(
         model,
         fields,
@@ -68,10 +77,16 @@ def ids_upsert(model, fields, rows, *, counts: Counter, label: str) -> dict[str,
         touch=("updated_at",) if model is Product else (),
         returning=("ext_id", "id"),
     )
-    ids = dict(changed)
-    ids.update(ids_by_ext_id(model, [row[0] for row in rows if row[0] not in ids]))
-    counts[label] += len(rows)
-    counts[f"{label}_changed"] += len(changed)
+    ids.update(changed)
+    listed = sum(1 for row in rows if counted(row[0]))
+    if not listed:
+        return ids
+    created = sum(1 for ext_id, _pk in changed if ext_id not in existing and counted(ext_id))
+    updated = sum(1 for ext_id, _pk in changed if ext_id in existing and counted(ext_id))
+    counts[label] += listed
+    counts[f"{label}_created"] += created
+    counts[f"{label}_updated"] += updated
+    counts[f"{label}_unchanged"] += listed - created - updated
     return ids
 
 
@@ -190,7 +205,17 @@ def _variants_apply(
             characteristics,
             not item.deleted,
         )
-    return ids_upsert(Variant, VARIANT_FIELDS, list(rows.values()), counts=counts, label="variants")
+    # Counted: the characteristics the file lists. A product's own default variant is not: it
+    # is written only while the product has no characteristics, so counting it would make the
+    # same file report other figures once an offers file brought characteristics.
+    return ids_upsert(
+        Variant,
+        VARIANT_FIELDS,
+        list(rows.values()),
+        counts=counts,
+        label="variants",
+        counted=lambda ext_id: "#" in ext_id,
+    )
 
 
 def _properties_apply(products, product_ids, state, counts: Counter) -> None:

@@ -52,7 +52,7 @@ def import_file(
         if kind == FileKind.CATALOG:
             counts = catalog_import(path, classifier=classifier, files_dir=files_dir)
         elif kind in OFFER_KINDS:
-            counts = offers_import(path, classifier=classifier)
+            counts = offers_import(path, classifier=classifier, files_dir=files_dir)
         elif kind == FileKind.DOCUMENTS:
             counts = documents_import(path)
         else:
@@ -79,7 +79,8 @@ def _known_classifier(session: ExchangeSession, path: Path) -> Classifier | None
 
     folder = session_dir(session)
     earlier = session.files.filter(
-        kind__in=[FileKind.CATALOG, *OFFER_KINDS], status=ExchangeFile.Status.DONE
+        kind__in=[FileKind.CATALOG, *OFFER_KINDS],
+        status__in=[ExchangeFile.Status.DONE, ExchangeFile.Status.WARNINGS],
     ).order_by("finished_at", "pk")
     paths = [folder / file.name for file in earlier]
     return classifier_merge(

@@ -20,35 +20,47 @@ from kabinet.catalog.models import Product, Variant
 from kabinet.exchange.catalog_import import (
     BATCH,
     ID_CHUNK,
+    CatalogState,
+    classifier_apply,
     price_types_apply,
     warehouses_apply,
 )
-from kabinet.exchange.catalog_products import VARIANT_FIELDS, split_characteristics
+from kabinet.exchange.catalog_products import VARIANT_FIELDS, products_apply, split_characteristics
 from kabinet.exchange.classifiers import classifier_remember
 from kabinet.exchange.commerceml import model as cml
 from kabinet.exchange.commerceml import read_offers
+from kabinet.exchange.counts import EXAMPLES
 from kabinet.exchange.prefetch import batches_ahead
 from kabinet.exchange.upserts import ids_by_ext_id, rows_upsert, server_cursor
 from kabinet.pricing.models import Price, PriceType, Stock, Warehouse
 
 TOTAL_WAREHOUSE = "__kabinet_total__"
+# Service properties of the 1C-Bitrix add-on (active flag, sort order, texts): not product data.
+BITRIX_SERVICE_PREFIX = "CML2_"
 
 
-def offers_import(path: Path, *, classifier: cml.Classifier | None) -> dict:
+def offers_import(
+    path: Path, *, classifier: cml.Classifier | None, files_dir: Path | None = None
+) -> dict:
     counts: Counter = Counter()
     with read_offers(path, classifier=classifier) as offers:
         package = offers.package
-        if offers.classifier is not None:
+        if offers.classifier is not None and offers.classifier.groups:
+            # The 1C-Bitrix add-on for УТ 10 sends its groups and products in a
+            # ПакетПредложений: the whole classifier is the catalog's.
+            classifier_apply(offers.classifier, counts)
+        elif offers.classifier is not None:
             price_types_apply(offers.classifier.price_types, counts)
             warehouses_apply(offers.classifier.warehouses, counts)
         if package is not None:
             price_types_apply(package.price_types, counts)
             warehouses_apply(package.warehouses, counts)
         full = package is not None and not package.only_changes and not package.changes_package
-        state = _OffersState()
+        state = _OffersState(files_dir or path.parent)
         # Closed explicitly: the reader thread must stop before the file is.
         with closing(batches_ahead(offers, BATCH)) as batches:
             for batch in batches:
+                _described_products_apply(batch, state, counts)
                 _offers_apply(batch, state, counts, full=full)
         _bare_variants_deactivate(state.characterised)
     classifier_remember(path, offers.classifier)
@@ -59,10 +71,43 @@ def offers_import(path: Path, *, classifier: cml.Classifier | None) -> dict:
     return dict(counts)
 
 
+def _described_products_apply(batch: list[cml.Offer], state: "_OffersState", counts: Counter):
+    """Offers that describe a product (filed in groups: the 1C-Bitrix add-on for УТ 10 sends
+    its products so) are imported as the catalog's products, before their prices and stock."""
+    described = [offer for offer in batch if offer.group_ids and not offer.variant_id]
+    if described:
+        if state.catalog is None:
+            state.catalog = CatalogState(state.files_dir)
+        products_apply([_as_product(offer) for offer in described], state.catalog, counts)
+
+
+def _as_product(offer: cml.Offer) -> cml.Product:
+    properties = {
+        key: values
+        for key, values in offer.properties.items()
+        if not key.startswith(BITRIX_SERVICE_PREFIX)
+    }
+    inactive = offer.properties.get(f"{BITRIX_SERVICE_PREFIX}ACTIVE") == ("false",)
+    return cml.Product(
+        xml_id=offer.xml_id,
+        id=offer.product_id,
+        variant_id=None,
+        article=offer.article,
+        name=offer.name,
+        group_ids=offer.group_ids,
+        properties=properties,
+        barcode=offer.barcode,
+        deleted=offer.deleted or inactive,
+        unit=offer.unit,
+    )
+
+
 class _OffersState:
     """Price types and warehouses by 1C id, read once per file."""
 
-    def __init__(self) -> None:
+    def __init__(self, files_dir: Path) -> None:
+        self.files_dir = files_dir
+        self.catalog: CatalogState | None = None  # products described by offers, if any
         self.price_types = dict(PriceType.objects.values_list("ext_id", "pk"))
         self.warehouses = dict(Warehouse.objects.values_list("ext_id", "pk"))
         self.used_price_types: set[int] = set()
@@ -146,6 +191,7 @@ def _offers_apply(batch: list[cml.Offer], state: _OffersState, counts: Counter, 
         returning=("id",),
     )
     counts["prices_changed"] += len(changed)
+    counts["prices_unchanged"] += len(prices) - len(changed)
     changed = rows_upsert(
         Stock,
         ("variant_id", "warehouse_id", "quantity"),
@@ -155,6 +201,7 @@ def _offers_apply(batch: list[cml.Offer], state: _OffersState, counts: Counter, 
         returning=("id",),
     )
     counts["stock_changed"] += len(changed)
+    counts["stock_unchanged"] += len(stock) - len(changed)
     counts["stock_changed"] += _stock_zero(listed_stock, stock, zero_all)
     counts["offers"] += len(batch)
     counts["prices"] += len(prices)
@@ -169,6 +216,9 @@ def _variants_create(offers: list[cml.Offer], state: _OffersState, counts: Count
         product_id = products.get(offer.product_id)
         if product_id is None:
             counts["offers_unknown_product"] += 1
+            examples = counts.get("offers_unknown_product_ids") or []
+            if len(examples) < EXAMPLES and offer.product_id not in examples:
+                counts["offers_unknown_product_ids"] = [*examples, offer.product_id]
             continue
         colour, size, characteristics = split_characteristics(offer.characteristics)
         name = (", ".join(v for _n, v in offer.characteristics) or offer.name or "")[:300]

@@ -7,11 +7,13 @@ is an event the partner sees. An order 1C created itself appears for its partner
 """
 
 import itertools
+import logging
 from collections import Counter, deque
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from kabinet.accounts.models import Agreement, Counterparty
@@ -23,12 +25,23 @@ from kabinet.orders.models import Order, OrderEvent, OrderLine
 from kabinet.orders.services import order_status_set_by_supplier
 from kabinet.orders.workflow import TRANSITIONS, Actor, Status
 
+logger = logging.getLogger(__name__)
 ORDER_OPERATIONS = {None, "", "Заказ товара"}
 TRUE = {"true", "1", "да", "yes"}
 
 
 def status_map() -> dict[str, str]:
-    return {name.strip().lower(): status for name, status in settings.KABINET_1C_STATUS_MAP.items()}
+    """KABINET_1C_STATUS_MAP by lower-cased 1C name; a target that is no Kabinet status is
+    refused (the import fails, naming it) rather than read as something else."""
+    statuses = {}
+    for name, status in settings.KABINET_1C_STATUS_MAP.items():
+        if status not in Status.values:
+            raise ImproperlyConfigured(
+                f"KABINET_1C_STATUS_MAP: {status!r} (for {name!r}) is not a status; "
+                f"use one of {', '.join(Status.values)}"
+            )
+        statuses[name.strip().lower()] = status
+    return statuses
 
 
 def supplier_path(current: str, target: str) -> list[str]:
@@ -64,14 +77,25 @@ def _variant_key(line: cml.DocumentLine) -> str | None:
     return f"{line.product_id}#{line.variant_id}" if line.variant_id else line.product_id
 
 
-def _target_status(document: cml.Document, statuses: dict[str, str]) -> str | None:
+def _target_status(document: cml.Document, statuses: dict[str, str], counts: Counter) -> str | None:
+    """The status 1C means, or None to leave the order's as it is.
+
+    A "Статус заказа" no mapping knows is never guessed (a posted document used to become
+    "accepted"): it is logged and listed in the counts as `statuses_unknown`."""
     if document.deleted or document.requisites.get("Отменен", "").strip().lower() in TRUE:
         return Status.CANCELLED
-    name = (document.status or "").strip().lower()
-    if name in statuses:
-        return statuses[name]
+    name = (document.status or "").strip()
+    if name.lower() in statuses:
+        return statuses[name.lower()]
     if document.requisites.get("Финальный статус", "").strip().lower() in TRUE:
         return Status.COMPLETED
+    if name:
+        logger.warning("1C exchange: order %s has a status no mapping knows: %s", document.id, name)
+        counts["orders_status_unknown"] += 1
+        known = counts.get("statuses_unknown") or []
+        if name not in known:
+            counts["statuses_unknown"] = sorted([*known, name])
+        return None
     if document.posted:
         return Status.ACCEPTED
     return None
@@ -109,8 +133,9 @@ def _document_apply(document: cml.Document, statuses, counts: Counter) -> None:
         changed.append("ext_id")
     if changed:
         Order.objects.filter(pk=order.pk).update(**{f: getattr(order, f) for f in changed})
+    confirmed_before = counts["lines_confirmed"]
     shortage = _confirm_quantities(order, document, counts)
-    target = _target_status(document, statuses)
+    target = _target_status(document, statuses, counts)
     if (
         shortage
         and order.status in (Status.SENT, Status.ACCEPTED)
@@ -121,6 +146,7 @@ def _document_apply(document: cml.Document, statuses, counts: Counter) -> None:
         )
     ):
         target = Status.SHORTAGE
+    path = []
     if target and target != order.status:
         path = supplier_path(order.status, target)
         if not path:
@@ -128,7 +154,12 @@ def _document_apply(document: cml.Document, statuses, counts: Counter) -> None:
         for step in path:
             order_status_set_by_supplier(order=order, target=step, comment="1C")
         counts["status_changes"] += len(path)
-    counts["orders_updated"] += 1
+    # Updated only when something of the order really changed: the same document again is
+    # counted as unchanged.
+    if changed or path or counts["lines_confirmed"] != confirmed_before:
+        counts["orders_updated"] += 1
+    else:
+        counts["orders_unchanged"] += 1
 
 
 def _confirm_quantities(order: Order, document: cml.Document, counts: Counter) -> bool:
@@ -187,7 +218,7 @@ def _order_create_from_1c(document: cml.Document, statuses, counts: Counter) -> 
             timezone.datetime.combine(document.date, document.time or timezone.datetime.min.time())
         )
     number = f"1C-{document.number_1c or document.number or document.id}"[:40]
-    status = _target_status(document, statuses) or Status.ACCEPTED
+    status = _target_status(document, statuses, counts) or Status.ACCEPTED
     order = Order.objects.create(
         number=number,
         ext_id=document.id or number,

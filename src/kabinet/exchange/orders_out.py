@@ -176,8 +176,13 @@ def orders_query(*, session: ExchangeSession) -> HttpResponse:
 @transaction.atomic
 def orders_success(*, session: ExchangeSession) -> int:
     """1C stored the queried orders: those unchanged since the query leave the queue."""
+    from kabinet.exchange.services import exchange_session_settle
+
     if session.queried_at is None:
         return 0
-    return Order.objects.filter(
+    confirmed = Order.objects.filter(
         pk__in=session.queried_orders.values("pk"), updated_at__lte=session.queried_at
     ).update(export_pending=False)
+    # The order exchange may end here (1C does not always call `complete`).
+    exchange_session_settle(session=session)
+    return confirmed

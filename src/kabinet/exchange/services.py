@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kabinet.accounts.models import User
+from kabinet.exchange.counts import counts_warnings
 from kabinet.exchange.models import ExchangeFile, ExchangeSession
 from kabinet.exchange.protocol import UnsafeFileName, safe_relative_path
 
@@ -52,9 +53,10 @@ def exchange_session_start(*, user: User, kind: str, remote_addr: str | None) ->
 
 
 def exchange_session_for_user(*, user: User, kind: str, remote_addr: str | None) -> ExchangeSession:
-    """A call with Basic auth but no cookie continues the user's open session, or starts one."""
+    """A call with Basic auth but no cookie continues the user's session that 1C has not closed
+    with mode=complete, or starts one."""
     session = (
-        ExchangeSession.objects.filter(user=user, kind=kind, status=ExchangeSession.Status.OPEN)
+        ExchangeSession.objects.filter(user=user, kind=kind, closed=False)
         .order_by("-started_at", "-pk")
         .first()
     )
@@ -92,6 +94,7 @@ def exchange_file_append(*, session: ExchangeSession, filename: str, stream) -> 
         file.size = path.stat().st_size
         file.chunks += 1
         file.save(update_fields=["size", "chunks"])
+        _session_reopen(session)
     if file.size > settings.KABINET_EXCHANGE_MAX_FILE:
         raise ExchangeError(_("The file %(name)s is larger than allowed.") % {"name": name})
     return file
@@ -176,8 +179,12 @@ def exchange_file_run(*, file_id: int) -> None:
             error=str(error)[:2000] or repr(error),
             finished_at=timezone.now(),
         )
+        exchange_session_settle(session=file.session)
         return
-    _mark(file, ExchangeFile.Status.DONE, kind=kind, counts=counts, finished_at=timezone.now())
+    # Imported, but data was dropped or not understood: 1C hears `success` with warning lines.
+    status = ExchangeFile.Status.WARNINGS if counts_warnings(counts) else ExchangeFile.Status.DONE
+    _mark(file, status, kind=kind, counts=counts, finished_at=timezone.now())
+    exchange_session_settle(session=file.session)
 
 
 def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportState:
@@ -220,7 +227,14 @@ def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportSt
         return ImportState("progress", _("%(name)s is being imported") % {"name": target.name})
     if target.status == ExchangeFile.Status.FAILED:
         return ImportState("failure", f"{target.name}: {target.error}")
-    return ImportState("success", _("%(name)s is imported") % {"name": target.name})
+    return ImportState("success", _imported_message(target))
+
+
+def _imported_message(file: ExchangeFile) -> str:
+    """ "<name> is imported", and a "warning: …" line for each thing 1C's operator should know."""
+    lines = [_("%(name)s is imported") % {"name": file.name}]
+    lines += [f"warning: {text}" for text in counts_warnings(file.counts)]
+    return "\n".join(lines)
 
 
 def _stale(file: ExchangeFile) -> bool:
@@ -228,11 +242,47 @@ def _stale(file: ExchangeFile) -> bool:
     return file.started_at is None or file.started_at < timezone.now() - limit
 
 
-@transaction.atomic
 def exchange_complete(*, session: ExchangeSession) -> None:
-    session.status = ExchangeSession.Status.COMPLETE
-    session.finished_at = timezone.now()
-    session.save(update_fields=["status", "finished_at"])
+    """mode=complete: the exchange is over; its status says how it went."""
+    ExchangeSession.objects.filter(pk=session.pk).update(closed=True)
+    exchange_session_settle(session=session, final=True)
+
+
+PENDING = (ExchangeFile.Status.RECEIVED, ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING)
+IMPORTED_SUFFIXES = (".xml", ".zip")  # pictures are read by the XML that names them
+
+
+@transaction.atomic
+def exchange_session_settle(*, session: ExchangeSession, final: bool = False) -> None:
+    """The session's final status (success, with warnings, failed) once none of its files
+    waits for an import — 1C does not always call `complete` — or when it calls `complete`
+    (`final`). A file uploaded later opens the session again."""
+    files = list(session.files.values_list("name", "status"))
+    pending = any(
+        status in PENDING and name.lower().endswith(IMPORTED_SUFFIXES) for name, status in files
+    )
+    if pending and not final:
+        return
+    statuses = {status for _name, status in files}
+    if ExchangeFile.Status.FAILED in statuses:
+        status = ExchangeSession.Status.FAILED
+    elif ExchangeFile.Status.WARNINGS in statuses:
+        status = ExchangeSession.Status.WARNINGS
+    else:
+        status = ExchangeSession.Status.COMPLETE
+    session.status, session.finished_at = status, timezone.now()
+    ExchangeSession.objects.filter(pk=session.pk).update(
+        status=session.status, finished_at=session.finished_at
+    )
+
+
+def _session_reopen(session: ExchangeSession) -> None:
+    """A file uploaded after the session got its final status: in progress again. Read from
+    the database, not from `session`: the worker may have settled it since it was loaded."""
+    ExchangeSession.objects.filter(pk=session.pk).exclude(
+        status=ExchangeSession.Status.OPEN
+    ).update(status=ExchangeSession.Status.OPEN, finished_at=None)
+    session.status, session.finished_at = ExchangeSession.Status.OPEN, None
 
 
 def exchange_file_rerun(*, file_id: int) -> None:
@@ -252,4 +302,4 @@ def exchange_import_now(*, session: ExchangeSession, file: ExchangeFile) -> Impo
     file.refresh_from_db()
     if file.status == ExchangeFile.Status.FAILED:
         return ImportState("failure", file.error)
-    return ImportState("success", "")
+    return ImportState("success", "\n".join(f"warning: {t}" for t in counts_warnings(file.counts)))

@@ -47,7 +47,8 @@ Shapes (all in `model`):
   manufacturer, brand.
 * Offer: xml_id, product_id, variant_id, article, name, barcode, characteristics, properties,
   prices ((price_type_id, amount, currency, unit, factor, min_quantity),) | None, quantity | None,
-  stock {warehouse id: Decimal} | None, deleted, unit. None = "not in this file" (split and
+  stock {warehouse id: Decimal} | None, deleted, unit, group_ids (products sent
+  as offers by the 1C-Bitrix add-on for УТ 10). None = "not in this file" (split and
   changes-only packages): never read it as zero.
 * Document: id, number, date, time, operation (ХозОперация), role, currency, rate, amount,
   comment, counterparties, lines (DocumentLine: ids, name, price, quantity, amount, unit,

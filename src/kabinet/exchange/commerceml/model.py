@@ -195,6 +195,8 @@ class Offer:
     None without a Цены element, `quantity` without Количество, `stock` without any Склад /
     Остатки row. Do not read None as zero. `quantity` is the total as stated; rests files give
     only per-warehouse rows in `stock`.
+    group_ids: the Группы of an offer that describes a product (the 1C-Bitrix add-on for УТ 10
+    sends its products as a ПакетПредложений); empty in every other export.
     characteristics: ХарактеристикиТовара pairs; for 3.1 variants (empty ХарактеристикиТовара)
     they are derived from ЗначенияСвойств whose property the classifier names.
     """
@@ -212,6 +214,8 @@ class Offer:
     stock: dict[str, Decimal] | None = None
     deleted: bool = False
     unit: Unit | None = None
+    # Группы: the 1C-Bitrix add-on for УТ 10 describes products as offers, filed in groups.
+    group_ids: tuple[str, ...] = ()
 
 
 # --- Documents (orders) and counterparties --------------------------------------------------

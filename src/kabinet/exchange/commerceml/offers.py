@@ -96,6 +96,7 @@ def offer_from(element: Element, lookup: fields.Lookup | None = None) -> Offer:
     stock: dict[str, Decimal] = {}
     has_stock = False
     unit: Unit | None = None
+    group_ids: list[str] = []
     for node in element:
         tag = local(node.tag)
         if tag == "Ид":
@@ -128,6 +129,8 @@ def offer_from(element: Element, lookup: fields.Lookup | None = None) -> Offer:
             status = text(node)
         elif tag == "ПометкаУдаления":
             mark = text(node)
+        elif tag == "Группы":
+            group_ids.extend(filter(None, map(text, children(node, "Ид"))))
     if xml_id is None:
         raise _xml.error_at(element, "a Предложение without Ид")
     product_id, variant_id = _xml.split_id(xml_id)
@@ -155,6 +158,7 @@ def offer_from(element: Element, lookup: fields.Lookup | None = None) -> Offer:
         stock=stock if has_stock else None,
         deleted=fields.deletion_mark(element, status, mark),
         unit=unit,
+        group_ids=tuple(group_ids),
     )
 
 

@@ -90,7 +90,18 @@ class Expected:
             items = list(reader)
             own, package = reader.classifier, reader.package
         full = package is not None and not package.only_changes and not package.changes_package
+        if own is not None:
+            self.groups |= {group.id for group in own.groups}
         for offer in items:
+            if offer.group_ids and not offer.variant_id:
+                # A product described as an offer (the 1C-Bitrix add-on for УТ 10).
+                active = not offer.deleted and offer.properties.get("CML2_ACTIVE") != ("false",)
+                self.products[offer.product_id] = active
+                self.sections[offer.product_id] = next(
+                    (g for g in offer.group_ids if g in self.groups), UNGROUPED_SECTION
+                )
+                if offer.product_id not in self.with_characteristics:
+                    self.variants[offer.product_id] = active
             key = variant_key(offer.product_id, offer.variant_id)
             if key not in self.variants:
                 if offer.product_id not in self.products:

@@ -115,8 +115,8 @@ def test_a_folder_is_imported_in_1c_order_with_counts_per_file(folder):
         "documents/1/a_documents.xml",
     ]
     assert lines[2] == (
-        "goods/1/import.xml: catalog products=6 products_changed=6 property_values=6 variants=6"
-        " variants_changed=6"
+        "goods/1/import.xml: catalog products=6 products_created=6 products_unchanged=0"
+        " products_updated=0 property_values=6"
     )
     assert "orders_created=2" in lines[5]
     assert lines[-1] == "6 files imported."
@@ -141,10 +141,12 @@ def test_running_it_again_changes_nothing(folder):
 
     assert catalog_snapshot() == catalog
     assert orders_snapshot() == orders
-    assert "products_changed=0" in lines[2]
+    assert "products_created=0 products_unchanged=6 products_updated=0" in lines[2]
     assert "prices_changed=0" in lines[3]
     assert "stock_changed=0" in lines[4]
-    assert "orders_updated=2" in lines[5]
+    # The same orders again: unchanged, not "updated".
+    assert "orders_unchanged=2" in lines[5]
+    assert "orders_updated" not in lines[5]
     assert Order.objects.count() == 2
 
 

@@ -5,6 +5,8 @@ second run that changes nothing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
 
@@ -39,6 +41,8 @@ BY_HAND = {
     "gillbeits-commerceml/tests": (1, 6, 12, 0, 0),
     "turumburum-exchangecommerceml": (11, 2, 3, 168, 0),
     "carono-yii2-1c-exchange": (2, 5, 5, 5, 2),
+    # The 1C-Bitrix add-on for УТ 10 sends its 19 products as offers (import.xml).
+    "irpsv-commerceml/real-1c-ut101": (19, 84, 84, 0, 0),
 }
 
 
@@ -187,9 +191,34 @@ def test_importing_a_fixture_package_again_changes_nothing(name):
         (file, key): value
         for file, file_counts in counts.items()
         for key, value in file_counts.items()
-        if key.endswith("_changed") and value
+        if key.endswith(("_changed", "_created", "_updated")) and value
     }
     assert changed == {}
+
+
+def test_ut10_bitrix_addon_products_sent_as_offers_land_with_their_groups_and_prices():
+    """The 1C-Bitrix add-on for УТ 10 sends products in a ПакетПредложений (import.xml) and
+    their characteristics with prices in offers.xml: both are imported, none is dropped."""
+    commerceml_samples()
+    counts = package_run("irpsv-commerceml/real-1c-ut101")
+
+    astra = Product.objects.select_related("section__parent").get(
+        ext_id="7d2dcab3-e453-11e6-9483-00155d020201"
+    )
+    assert (astra.name, astra.section.name, astra.section.parent.name, astra.is_active) == (
+        "Astra Linux Special Edition РУСБ.",
+        "Astra Linux",
+        "Операционные системы",
+        True,
+    )
+    price = Price.objects.get(
+        variant__ext_id="235ccc6d-ab81-11e4-944a-00155d020201#a5abd77f-93f6-11e5-9468-00155d020201"
+    )
+    assert (price.amount, price.price_type.ext_id) == (Decimal("2042.66"), "Отпускная цена")
+    assert Variant.objects.filter(ext_id__contains="#", is_active=False).count() == 6
+    assert counts["import.xml"]["products_created"] == 19
+    assert "offers_unknown_product" not in counts["import.xml"]
+    assert "offers_unknown_product" not in counts["offers.xml"]
 
 
 def test_two_full_exports_of_the_same_sections_end_the_same_when_imported_again():
@@ -207,7 +236,12 @@ def test_two_full_exports_of_the_same_sections_end_the_same_when_imported_again(
 
 @pytest.mark.parametrize(
     "name",
-    ["irpsv-commerceml/bitrix-module-6", "gillbeits-commerceml/tests", "carono-php-commerceml"],
+    [
+        "irpsv-commerceml/bitrix-module-6",
+        "gillbeits-commerceml/tests",
+        "carono-php-commerceml",
+        "irpsv-commerceml/real-1c-ut101",
+    ],
 )
 def test_a_package_sent_through_the_protocol_lands_as_imported_directly(name, settings, tmp_path):
     """The exchange session finds the classifiers of the files before each one (3.1 spreads

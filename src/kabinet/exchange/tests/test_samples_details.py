@@ -108,6 +108,14 @@ def test_bitrix_addon_for_ut10_marks_deleted_offers_and_resolves_its_own_diction
     assert licensed.unit == Unit(None, "796", "шт", "штука")
 
 
+def test_bitrix_addon_for_ut10_files_its_products_sent_as_offers_in_groups():
+    with read_offers(sample("irpsv-commerceml/real-1c-ut101/import.xml")) as package:
+        offers = list(package)
+    assert len(offers) == 19
+    assert offers[0].group_ids == ("7d2dcaae-e453-11e6-9483-00155d020201",)
+    assert all(offer.group_ids and offer.variant_id is None for offer in offers)
+
+
 def test_bitrix_module_31_variants_are_named_by_the_properties_file():
     properties = read_classifier(sample(f"{BITRIX_31}/properties/1/offers.xml"))
     with read_offers(sample(f"{BITRIX_31}/goods/1/offers.xml"), classifier=properties) as package:
