@@ -5,7 +5,8 @@ stores an `OrderEvent` (time, author, actor) and notifies people once the change
 The partner's use cases (`order_send`, `order_recall`, `order_cancel`, `order_draft_update`,
 `order_repeat`) need the catalog section — changing an order is ordering — and reach only
 orders the user's scope allows (404 otherwise). The supplier's side (staff pages, the 1C
-exchange) calls `order_status_set_by_supplier`.
+exchange) calls `order_status_set_by_supplier`, and staff queue an order for 1C again with
+`order_export_requeue`.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -35,6 +36,7 @@ AGREEMENT_INACTIVE = _("The order's agreement is no longer active.")
 ADDRESS_UNKNOWN = _("Choose a delivery address of the order's counterparty.")
 DATE_IN_PAST = _("The desired delivery date cannot be in the past.")
 NOTHING_TO_REPEAT = _("None of the order's products can be ordered now.")
+DRAFT_NOT_FOR_1C = _("Order %(number)s is a draft: drafts do not go to 1C.")
 
 
 def _refused(current: str, target: str) -> ValidationError:
@@ -88,6 +90,25 @@ def order_status_set_by_supplier(
     return order_transition(
         order=order, target=target, actor=Actor.SUPPLIER, author=author, comment=comment
     )
+
+
+@transaction.atomic
+def order_export_requeue(*, order_id: int, author: User) -> Order:
+    """Staff send an order to 1C again: it is queued for 1C's next `mode=query`.
+
+    For an order 1C lost or refused. Moves `updated_at` on, so a confirmation of a query made
+    before this call does not take the order off the queue. Drafts never go to 1C (refused).
+    """
+    if not (author.is_active and author.is_staff):
+        raise PermissionDenied
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise Http404
+    if order.status == Status.DRAFT:
+        raise ValidationError(DRAFT_NOT_FOR_1C % {"number": order.number})
+    order.export_pending = True
+    order.save(update_fields=["export_pending", "updated_at"])
+    return order
 
 
 def _order_locked(scope: Scope, order_id: int) -> Order:
