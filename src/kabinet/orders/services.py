@@ -25,10 +25,11 @@ from kabinet.accounts.scope import Scope
 from kabinet.cart.models import Cart
 from kabinet.cart.services import cart_get_or_create, cart_lines_add
 from kabinet.comms.services import notify_order_event
-from kabinet.orders.lines import lines_price, lines_totals, orderable_ids
+from kabinet.orders.lines import lines_price, lines_totals
 from kabinet.orders.models import Order, OrderEvent, OrderLine
-from kabinet.orders.selectors import order_qs
+from kabinet.orders.selectors import RepeatPlan, order_qs, order_repeat_plan
 from kabinet.orders.workflow import EDITABLE, Actor, Status, can_transition
+from kabinet.pricing.selectors import agreement_for
 
 TRANSITION_REFUSED = _("An order in status “%(current)s” cannot become “%(target)s”.")
 NOT_EDITABLE = _("An order in status “%(current)s” cannot be changed.")
@@ -263,40 +264,50 @@ def _lines_reprice(
 @dataclass
 class RepeatResult:
     cart: Cart | None
+    plan: RepeatPlan | None = None  # the agreement used, today's prices against the order's
     added: list[OrderLine] = field(default_factory=list)
     skipped: list[OrderLine] = field(default_factory=list)  # no longer orderable
 
 
 @transaction.atomic
-def order_repeat(*, scope: Scope, order_id: int, into_cart: Cart | None = None) -> RepeatResult:
+def order_repeat(
+    *,
+    scope: Scope,
+    order_id: int,
+    agreement_id: int | None = None,
+    into_cart: Cart | None = None,
+) -> RepeatResult:
     """Add the order's still-orderable lines, at their ordered quantities, to a cart (C4).
 
-    `into_cart`: the cart to fill; by default the user's working cart for the order's
-    counterparty and agreement. Lines whose product cannot be ordered now are skipped and
-    reported; when none is left, nothing changes.
+    `agreement_id`: the agreement to order under now — any active one the user may act for
+    (404 otherwise), e.g. the one they work with, which may be another than the order's; by
+    default the order's own (refused once it has ended). Prices are that agreement's prices of
+    today: `result.plan` compares them with the order's. `into_cart`: the cart to fill; by
+    default the user's working cart for the agreement's counterparty. Lines whose product
+    cannot be ordered now are skipped and reported; when none is left, nothing changes.
     """
     scope.require(Section.CATALOG)
     order = order_qs(scope).select_related("counterparty").filter(pk=order_id).first()
     if order is None:
         raise Http404
-    agreement = _active_agreement(order)
-    lines = list(order.lines.all())
-    allowed = orderable_ids(
-        scope=scope, agreement=agreement, variant_ids={line.variant_id for line in lines}
-    )
-    result = RepeatResult(cart=None)
+    if agreement_id is None:
+        agreement = _active_agreement(order)
+    else:
+        agreement = agreement_for(scope, agreement_id)
+    plan = order_repeat_plan(scope=scope, order=order, agreement=agreement)
     items: dict[int, Decimal] = {}
-    for line in lines:
-        if line.variant_id in allowed:
-            items[line.variant_id] = items.get(line.variant_id, Decimal(0)) + line.quantity
-            result.added.append(line)
-        else:
-            result.skipped.append(line)
+    for repeated in plan.lines:
+        line = repeated.line
+        items[line.variant_id] = items.get(line.variant_id, Decimal(0)) + line.quantity
     if not items:
         raise ValidationError(NOTHING_TO_REPEAT)
     cart = into_cart or cart_get_or_create(
-        scope=scope, counterparty=order.counterparty, agreement=agreement
+        scope=scope, counterparty=agreement.counterparty, agreement=agreement
     )
     cart_lines_add(scope=scope, cart=cart, items=items)
-    result.cart = cart
-    return result
+    return RepeatResult(
+        cart=cart,
+        plan=plan,
+        added=[repeated.line for repeated in plan.lines],
+        skipped=plan.skipped,
+    )
