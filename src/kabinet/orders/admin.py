@@ -7,7 +7,9 @@ orders services. The one action, "send to 1C again", queues orders for 1C's next
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -120,6 +122,18 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = ["exchange_state"]
     inlines = [OrderLineInline, OrderEventInline, ShipmentInline]
     actions = ["resend_to_1c"]
+    change_form_template = "admin/orders/order/change_form.html"
+
+    def get_urls(self):
+        resend = self.admin_site.admin_view(self.resend_view)
+        return [
+            path("<int:object_id>/resend/", resend, name="orders_order_resend"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["can_resend"] = self.has_resend_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_queryset(self, request):
         return orders_with_export_state(super().get_queryset(request))
@@ -140,10 +154,9 @@ class OrderAdmin(admin.ModelAdmin):
     def has_resend_permission(self, request):
         return request.user.has_perm("orders.change_order")
 
-    @admin.action(description=_("Send to 1C again"), permissions=["resend"])
-    def resend_to_1c(self, request, queryset):
+    def _resend(self, request, orders) -> int:
         queued = 0
-        for order in queryset.order_by("pk"):
+        for order in orders:
             try:
                 order_export_requeue(order_id=order.pk, author=request.user)
             except ValidationError as error:
@@ -152,6 +165,21 @@ class OrderAdmin(admin.ModelAdmin):
                 continue
             self.log_change(request, order, str(_("Sent to 1C again.")))
             queued += 1
+        return queued
+
+    def resend_view(self, request, object_id: int):
+        """The order page's "Send to 1C again" button (POST only)."""
+        if request.method != "POST" or not self.has_resend_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(Order, pk=object_id)
+        self._report(request, self._resend(request, [order]))
+        return redirect("admin:orders_order_change", order.pk)
+
+    @admin.action(description=_("Send to 1C again"), permissions=["resend"])
+    def resend_to_1c(self, request, queryset):
+        self._report(request, self._resend(request, queryset.order_by("pk")))
+
+    def _report(self, request, queued: int) -> None:
         if queued:
             messages.success(
                 request,

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from lxml import etree
 from tests.conftest_helpers import client_for
@@ -141,6 +142,22 @@ def test_send_to_1c_again_queues_a_confirmed_order_for_the_next_query(manager_cl
     assert "Sent to 1C, not confirmed yet" in sent.content.decode()
 
 
+def test_the_order_page_has_a_send_to_1c_again_button(manager_client, sent_order):
+    one_c = _one_c()
+    _queried_numbers(one_c)
+    one_c.call("success")
+    page = manager_client.get(f"{LIST}{sent_order.pk}/change/")
+    assert 'data-testid="resend-to-1c"' in page.content.decode()
+    assert manager_client.get(f"{LIST}{sent_order.pk}/resend/").status_code == 403
+
+    response = manager_client.post(f"{LIST}{sent_order.pk}/resend/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}{sent_order.pk}/change/"
+    assert _queried_numbers(one_c) == [sent_order.number]
+    assert LogEntry.objects.get().get_change_message() == "Sent to 1C again."
+
+
 def test_a_draft_is_not_sent_to_1c_again(manager_client, partner_admin, goods):
     draft = order_make(author=partner_admin, variants=goods)
 
@@ -157,6 +174,7 @@ def test_staff_without_order_permissions_cannot_look_at_orders(db, sent_order):
 
     assert stranger.get(LIST).status_code == 403
     assert stranger.get(f"{LIST}{sent_order.pk}/change/").status_code == 403
+    assert stranger.post(f"{LIST}{sent_order.pk}/resend/").status_code == 403
 
 
 def test_a_partner_user_is_refused(partner_client, sent_order):
@@ -164,7 +182,11 @@ def test_a_partner_user_is_refused(partner_client, sent_order):
         response = partner_client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
-    response = partner_client.post(
-        LIST, {"action": "resend_to_1c", "_selected_action": [sent_order.pk]}
-    )
-    assert response.status_code == 302
+    for url, data in (
+        (LIST, {"action": "resend_to_1c", "_selected_action": [sent_order.pk]}),
+        (f"{LIST}{sent_order.pk}/resend/", {}),
+    ):
+        response = partner_client.post(url, data)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+    assert not LogEntry.objects.exists()  # nothing was queued again
