@@ -274,6 +274,8 @@ KABINET_IMPORT_KEEP_DAYS = int(os.environ.get("KABINET_IMPORT_KEEP_DAYS", 7))
 # SMS through a pluggable sender: the file backend writes var/sms.log until a gateway is set.
 KABINET_SMS_BACKEND = os.environ.get("KABINET_SMS_BACKEND", "kabinet.comms.sms.FileSmsSender")
 KABINET_SMS_STATUSES = env_list("KABINET_SMS_STATUSES", "shortage,shipped")
+# Who gets those SMS: "author" (the order's author) or "everyone" told of the order event.
+KABINET_SMS_TO = os.environ.get("KABINET_SMS_TO", "author")
 
 # --- Security (production: DEBUG off, HTTPS) -----------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,4 +12,6 @@ class AccountsConfig(AppConfig):
         from kabinet.accounts.roles import staff_groups_ensure
 
         # Setup, not domain flow: staff groups follow the permissions each migrate creates.
-        post_migrate.connect(staff_groups_ensure, sender=self)
+        # After every app's migrate, not only this one's: later apps' permissions (pricing,
+        # orders) exist only once their own post_migrate has run.
+        post_migrate.connect(staff_groups_ensure, dispatch_uid="kabinet-staff-groups")

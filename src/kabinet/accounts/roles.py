@@ -4,11 +4,12 @@ from django.contrib.auth.models import Group, Permission
 
 MANAGER_GROUP = "Supplier managers"
 ADMINISTRATOR_GROUP = "Supplier administrators"
-STAFF_APPS = ["accounts", "pricing"]
+STAFF_APPS = ["accounts", "pricing", "orders"]
 
 
 def staff_groups_ensure(**_kwargs) -> None:
-    """Managers view partners and edit their companies and users; administrators do all."""
+    """Managers view partners and edit their companies and users, view orders and send them to
+    1C again; administrators do all."""
     permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APPS)
     administrators, _ = Group.objects.get_or_create(name=ADMINISTRATOR_GROUP)
     administrators.permissions.set(permissions)

@@ -1,12 +1,20 @@
 """Notifications (E5): in-app, e-mail and SMS, on order status changes.
 
 `notify_order_event` runs after the transition is committed (`orders.services` registers it
-with `transaction.on_commit`). Who hears of it: the order's author and the partner's users
-with the orders section who may act for the order's counterparty — active users only, and
-never the person who made the change. Each gets an in-app notification; those with an e-mail
-get a letter; those with a phone get an SMS when the new status is listed in
-`settings.KABINET_SMS_STATUSES` (default: shortage, shipped). Texts are rendered in each
-user's language. A failing mail server or SMS gateway is logged and does not stop the others.
+with `transaction.on_commit`). Who hears of it and how is decided in one place,
+`order_event_recipients` (per-user settings plug in there):
+
+- the order's author and the partner's administrators (employees with the "employees"
+  section) who may act for the order's counterparty — active users only, never the person who
+  made the change — get an in-app notification, and a letter when they have an e-mail;
+- an SMS goes to the order's author (with a phone) when the new status is listed in
+  `settings.KABINET_SMS_STATUSES` (default: shortage, shipped); to the administrators as well
+  when `settings.KABINET_SMS_TO` is "everyone" (default "author");
+- the partner's manager at the supplier (`Partner.manager`) gets a letter, linking to the
+  order in the staff pages, when the partner sends an order and when it answers a shortage.
+
+Texts are rendered in each user's language. A failing mail server or SMS gateway is logged and
+does not stop the others.
 """
 
 import logging
@@ -25,7 +33,7 @@ from kabinet.accounts.models import Section, User
 from kabinet.accounts.scope import Scope
 from kabinet.comms.models import Notification
 from kabinet.comms.sms import get_sms_sender
-from kabinet.orders.models import OrderEvent
+from kabinet.orders.models import Order, OrderEvent
 from kabinet.orders.workflow import Actor, Status
 
 logger = logging.getLogger(__name__)
@@ -44,8 +52,30 @@ def user_language(user: User) -> str:
     return language if language in supported else settings.LANGUAGE_CODE
 
 
-def order_event_recipients(event: OrderEvent) -> list[User]:
-    """Who is told of an order event (see the module docstring), in two queries."""
+def sms_to_everyone() -> bool:
+    return getattr(settings, "KABINET_SMS_TO", "author") == "everyone"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person to tell of an order event, and by which channels."""
+
+    user: User
+    in_app: bool
+    email: bool
+    sms: bool
+    staff: bool = False  # the supplier's manager: the letter links to the staff pages
+
+
+def _manager_hears(event: OrderEvent) -> bool:
+    """The partner's manager hears of sent orders and of the partner's answers to a shortage."""
+    if event.actor != Actor.PARTNER:
+        return False
+    return event.status == Status.SENT or event.previous_status == Status.SHORTAGE
+
+
+def order_event_recipients(event: OrderEvent) -> list[Recipient]:
+    """Who is told of an order event and how (see the module docstring), in two queries."""
     order = event.order
     users = list(User.objects.filter(partner_id=order.partner_id, is_active=True))
     restricted: dict[int, set[int]] = {}
@@ -57,13 +87,32 @@ def order_event_recipients(event: OrderEvent) -> list[User]:
         allowed = restricted.get(user.pk)
         return allowed is None or order.counterparty_id in allowed
 
-    return [
-        user
+    sms_status = event.status in sms_statuses()
+    recipients = [
+        Recipient(
+            user=user,
+            in_app=True,
+            email=bool(user.email),
+            sms=bool(user.phone)
+            and sms_status
+            and (user.pk == order.author_id or sms_to_everyone()),
+        )
         for user in users
         if user.pk != event.author_id
         and may_see(user)
-        and (user.pk == order.author_id or Section.ORDERS in (user.sections or []))
+        and (user.pk == order.author_id or Section.EMPLOYEES in (user.sections or []))
     ]
+    manager = order.partner.manager
+    if (
+        manager is not None
+        and manager.is_active
+        and manager.is_staff
+        and manager.email
+        and manager.pk != event.author_id
+        and _manager_hears(event)
+    ):
+        recipients.append(Recipient(user=manager, in_app=False, email=True, sms=False, staff=True))
+    return recipients
 
 
 @dataclass(frozen=True)
@@ -75,8 +124,17 @@ class _Texts:
     sms: str
 
 
-def _texts(event: OrderEvent, user: User) -> _Texts:
-    order = event.order
+def _order_url(order: Order, *, staff: bool) -> str:
+    path = (
+        reverse("admin:orders_order_change", args=[order.pk])
+        if staff
+        else reverse("orders:detail", args=[order.pk])
+    )
+    return settings.KABINET_SITE_URL.rstrip("/") + path
+
+
+def _texts(event: OrderEvent, recipient: Recipient) -> _Texts:
+    order, user = event.order, recipient.user
     with translation.override(user_language(user)):
         status = Status(event.status).label
         by = event.author or (gettext("the supplier") if event.actor == Actor.SUPPLIER else "")
@@ -86,10 +144,17 @@ def _texts(event: OrderEvent, user: User) -> _Texts:
             "event": event,
             "status": status,
             "by": by,
-            "url": settings.KABINET_SITE_URL.rstrip("/")
-            + reverse("orders:detail", args=[order.pk]),
+            "url": _order_url(order, staff=recipient.staff),
             "supplier": settings.KABINET_SUPPLIER_NAME,
         }
+        if recipient.staff:
+            subject = gettext("Order %(number)s of %(partner)s: %(status)s") % {
+                "number": order.number,
+                "partner": order.partner.name,
+                "status": status,
+            }
+            letter = render_to_string("comms/email/order_event_staff.txt", context)
+            return _Texts(title=subject, body="", subject=subject, letter=letter, sms="")
         title = gettext("Order %(number)s: %(status)s") % {"number": order.number, "status": status}
         return _Texts(
             title=title,
@@ -102,23 +167,20 @@ def _texts(event: OrderEvent, user: User) -> _Texts:
 
 def notify_order_event(*, event: OrderEvent) -> list[Notification]:
     """Tell the people concerned of an order's status change (see the module docstring)."""
-    event = OrderEvent.objects.select_related("order__counterparty", "author").get(pk=event.pk)
+    event = OrderEvent.objects.select_related(
+        "order__counterparty", "order__partner__manager", "author"
+    ).get(pk=event.pk)
     recipients = order_event_recipients(event)
-    texts = {user.pk: _texts(event, user) for user in recipients}
+    texts = [(r, _texts(event, r)) for r in recipients]
     notifications = Notification.objects.bulk_create(
         [
-            Notification(
-                user=user,
-                order=event.order,
-                title=texts[user.pk].title[:300],
-                body=texts[user.pk].body,
-            )
-            for user in recipients
+            Notification(user=r.user, order=event.order, title=text.title[:300], body=text.body)
+            for r, text in texts
+            if r.in_app
         ]
     )
-    _send_letters([(user, texts[user.pk]) for user in recipients if user.email])
-    if event.status in sms_statuses():
-        _send_sms([(user, texts[user.pk]) for user in recipients if user.phone])
+    _send_letters([(r.user, text) for r, text in texts if r.email and r.user.email])
+    _send_sms([(r.user, text) for r, text in texts if r.sms and r.user.phone])
     return notifications
 
 

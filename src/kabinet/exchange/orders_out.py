@@ -2,16 +2,19 @@
 
 An order is queued for 1C (`Order.export_pending`) when it leaves the draft state or is
 cancelled. A repeated query before success returns the same orders; success clears the queue
-for the orders that were queried and have not changed since.
+for the orders that were queried and have not changed since. Staff see where an order stands
+(`ExportState`, `orders_with_export_state`) and may queue it again
+(`orders.services.order_export_requeue`).
 """
 
 import io
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from kabinet.exchange.models import ExchangeSession
@@ -28,6 +31,53 @@ STATUS_NAMES = {
     Status.COMPLETED: "Выполнен",
     Status.CANCELLED: "Отменен",
 }
+
+
+class ExportState(models.TextChoices):
+    """Where an order stands in the exchange with 1C, as staff see it."""
+
+    DRAFT = "draft", _("Not for 1C (a draft)")
+    QUEUED = "queued", _("Queued for 1C")
+    SENT = "sent", _("Sent to 1C, not confirmed yet")
+    CONFIRMED = "confirmed", _("Confirmed by 1C")
+
+
+def orders_with_export_state(orders):
+    """Orders annotated with `export_queried`: handed to 1C by a query since their last change.
+
+    Such an order leaves the queue when 1C confirms that query (`orders_success`).
+    """
+    through = ExchangeSession.queried_orders.through
+    return orders.annotate(
+        export_queried=Exists(
+            through.objects.filter(
+                order_id=OuterRef("pk"), exchangesession__queried_at__gte=OuterRef("updated_at")
+            )
+        )
+    )
+
+
+def export_state(order: Order) -> str:
+    """The order's `ExportState`; `order` comes from `orders_with_export_state`."""
+    if order.status == Status.DRAFT:
+        return ExportState.DRAFT
+    if not order.export_pending:
+        return ExportState.CONFIRMED
+    return ExportState.SENT if order.export_queried else ExportState.QUEUED
+
+
+def export_state_filter(orders, state: str):
+    """Orders (from `orders_with_export_state`) in `state`."""
+    if state == ExportState.DRAFT:
+        return orders.filter(status=Status.DRAFT)
+    orders = orders.exclude(status=Status.DRAFT)
+    if state == ExportState.CONFIRMED:
+        return orders.filter(export_pending=False)
+    if state == ExportState.SENT:
+        return orders.filter(export_pending=True, export_queried=True)
+    if state == ExportState.QUEUED:
+        return orders.filter(export_pending=True, export_queried=False)
+    return orders
 
 
 def _amount(value: Decimal) -> str:

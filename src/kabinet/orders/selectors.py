@@ -10,17 +10,20 @@ shipments and shipment lines in five queries whatever the number of lines.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kabinet.accounts.models import DeliveryAddress, Section
+from kabinet.accounts.models import Agreement, DeliveryAddress, Section
 from kabinet.accounts.scope import Scope
+from kabinet.core.money import money
 from kabinet.orders.models import Order, OrderEvent, OrderLine, Shipment, ShipmentLine
 from kabinet.orders.workflow import EDITABLE, IN_WORK, Actor, Status, next_statuses
+from kabinet.pricing.selectors import orderable_variants, prices_for, pricing_context
 
 MAX_PER_PAGE = 200
 
@@ -202,3 +205,90 @@ def order_actions(scope: Scope, order: Order) -> OrderActions:
         edit=order.status in EDITABLE,
         repeat=order.status != Status.DRAFT,
     )
+
+
+@dataclass(frozen=True)
+class RepeatLine:
+    """An order line as it would be ordered again: its price then and today's price."""
+
+    line: OrderLine
+    price: Decimal  # today's, under the plan's agreement
+
+    @property
+    def changed(self) -> bool:
+        return self.price != self.line.price
+
+
+@dataclass
+class RepeatPlan:
+    """What repeating an order under `agreement` gives, at today's prices of that agreement."""
+
+    order: Order
+    agreement: Agreement
+    currency: str
+    lines: list[RepeatLine] = field(default_factory=list)
+    skipped: list[OrderLine] = field(default_factory=list)  # not orderable under it now
+
+    @property
+    def changed(self) -> list[RepeatLine]:
+        return [line for line in self.lines if line.changed]
+
+    @property
+    def ordered_total(self) -> Decimal:
+        """The repeated lines at the order's prices."""
+        return money(sum((r.line.price * r.line.quantity for r in self.lines), Decimal(0)))
+
+    @property
+    def today_total(self) -> Decimal:
+        return money(sum((r.price * r.line.quantity for r in self.lines), Decimal(0)))
+
+    @property
+    def comparable(self) -> bool:
+        return self.currency == self.order.currency
+
+    @property
+    def difference_percent(self) -> Decimal | None:
+        """How much dearer (+) or cheaper (−) the repeated lines are today, in %."""
+        before = self.ordered_total
+        if not self.comparable or not before:
+            return None
+        return (self.today_total - before) * 100 / before
+
+
+def order_agreement_id(*, scope: Scope, order_id: int) -> int:
+    """The agreement of one of the user's orders, else 404."""
+    agreement_id = order_qs(scope).filter(pk=order_id).values_list("agreement_id", flat=True)
+    agreement_id = agreement_id.first()
+    if agreement_id is None:
+        raise Http404
+    return agreement_id
+
+
+def order_agreement_active(order: Order) -> Agreement | None:
+    """The order's agreement while it is active (the order is one the user may see); None
+    once it has ended."""
+    return (
+        Agreement.objects.filter(pk=order.agreement_id, is_active=True)
+        .select_related("price_type", "counterparty")
+        .first()
+    )
+
+
+def order_repeat_plan(*, scope: Scope, order: Order, agreement: Agreement) -> RepeatPlan:
+    """Price the order's lines under `agreement` today (the caller checked both are the
+    user's): which can be ordered, at which price, and how that compares with the order."""
+    context = pricing_context(scope=scope, agreement=agreement)
+    lines = list(order.lines.all())
+    variant_ids = {line.variant_id for line in lines}
+    orderable = set(
+        orderable_variants(context).filter(pk__in=list(variant_ids)).values_list("pk", flat=True)
+    )
+    prices = prices_for(context=context, variant_ids=orderable)
+    plan = RepeatPlan(order=order, agreement=agreement, currency=context.currency)
+    for line in lines:
+        price = prices.get(line.variant_id)
+        if line.variant_id in orderable and price is not None:
+            plan.lines.append(RepeatLine(line=line, price=price.amount))
+        else:
+            plan.skipped.append(line)
+    return plan

@@ -5,7 +5,8 @@ stores an `OrderEvent` (time, author, actor) and notifies people once the change
 The partner's use cases (`order_send`, `order_recall`, `order_cancel`, `order_draft_update`,
 `order_repeat`) need the catalog section — changing an order is ordering — and reach only
 orders the user's scope allows (404 otherwise). The supplier's side (staff pages, the 1C
-exchange) calls `order_status_set_by_supplier`.
+exchange) calls `order_status_set_by_supplier`, and staff queue an order for 1C again with
+`order_export_requeue`.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -24,10 +25,11 @@ from kabinet.accounts.scope import Scope
 from kabinet.cart.models import Cart
 from kabinet.cart.services import cart_get_or_create, cart_lines_add
 from kabinet.comms.services import notify_order_event
-from kabinet.orders.lines import lines_price, lines_totals, orderable_ids
+from kabinet.orders.lines import lines_price, lines_totals
 from kabinet.orders.models import Order, OrderEvent, OrderLine
-from kabinet.orders.selectors import order_qs
+from kabinet.orders.selectors import RepeatPlan, order_qs, order_repeat_plan
 from kabinet.orders.workflow import EDITABLE, Actor, Status, can_transition
+from kabinet.pricing.selectors import agreement_for
 
 TRANSITION_REFUSED = _("An order in status “%(current)s” cannot become “%(target)s”.")
 NOT_EDITABLE = _("An order in status “%(current)s” cannot be changed.")
@@ -35,6 +37,7 @@ AGREEMENT_INACTIVE = _("The order's agreement is no longer active.")
 ADDRESS_UNKNOWN = _("Choose a delivery address of the order's counterparty.")
 DATE_IN_PAST = _("The desired delivery date cannot be in the past.")
 NOTHING_TO_REPEAT = _("None of the order's products can be ordered now.")
+DRAFT_NOT_FOR_1C = _("Order %(number)s is a draft: drafts do not go to 1C.")
 
 
 def _refused(current: str, target: str) -> ValidationError:
@@ -88,6 +91,25 @@ def order_status_set_by_supplier(
     return order_transition(
         order=order, target=target, actor=Actor.SUPPLIER, author=author, comment=comment
     )
+
+
+@transaction.atomic
+def order_export_requeue(*, order_id: int, author: User) -> Order:
+    """Staff send an order to 1C again: it is queued for 1C's next `mode=query`.
+
+    For an order 1C lost or refused. Moves `updated_at` on, so a confirmation of a query made
+    before this call does not take the order off the queue. Drafts never go to 1C (refused).
+    """
+    if not (author.is_active and author.is_staff):
+        raise PermissionDenied
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise Http404
+    if order.status == Status.DRAFT:
+        raise ValidationError(DRAFT_NOT_FOR_1C % {"number": order.number})
+    order.export_pending = True
+    order.save(update_fields=["export_pending", "updated_at"])
+    return order
 
 
 def _order_locked(scope: Scope, order_id: int) -> Order:
@@ -242,40 +264,50 @@ def _lines_reprice(
 @dataclass
 class RepeatResult:
     cart: Cart | None
+    plan: RepeatPlan | None = None  # the agreement used, today's prices against the order's
     added: list[OrderLine] = field(default_factory=list)
     skipped: list[OrderLine] = field(default_factory=list)  # no longer orderable
 
 
 @transaction.atomic
-def order_repeat(*, scope: Scope, order_id: int, into_cart: Cart | None = None) -> RepeatResult:
+def order_repeat(
+    *,
+    scope: Scope,
+    order_id: int,
+    agreement_id: int | None = None,
+    into_cart: Cart | None = None,
+) -> RepeatResult:
     """Add the order's still-orderable lines, at their ordered quantities, to a cart (C4).
 
-    `into_cart`: the cart to fill; by default the user's working cart for the order's
-    counterparty and agreement. Lines whose product cannot be ordered now are skipped and
-    reported; when none is left, nothing changes.
+    `agreement_id`: the agreement to order under now — any active one the user may act for
+    (404 otherwise), e.g. the one they work with, which may be another than the order's; by
+    default the order's own (refused once it has ended). Prices are that agreement's prices of
+    today: `result.plan` compares them with the order's. `into_cart`: the cart to fill; by
+    default the user's working cart for the agreement's counterparty. Lines whose product
+    cannot be ordered now are skipped and reported; when none is left, nothing changes.
     """
     scope.require(Section.CATALOG)
     order = order_qs(scope).select_related("counterparty").filter(pk=order_id).first()
     if order is None:
         raise Http404
-    agreement = _active_agreement(order)
-    lines = list(order.lines.all())
-    allowed = orderable_ids(
-        scope=scope, agreement=agreement, variant_ids={line.variant_id for line in lines}
-    )
-    result = RepeatResult(cart=None)
+    if agreement_id is None:
+        agreement = _active_agreement(order)
+    else:
+        agreement = agreement_for(scope, agreement_id)
+    plan = order_repeat_plan(scope=scope, order=order, agreement=agreement)
     items: dict[int, Decimal] = {}
-    for line in lines:
-        if line.variant_id in allowed:
-            items[line.variant_id] = items.get(line.variant_id, Decimal(0)) + line.quantity
-            result.added.append(line)
-        else:
-            result.skipped.append(line)
+    for repeated in plan.lines:
+        line = repeated.line
+        items[line.variant_id] = items.get(line.variant_id, Decimal(0)) + line.quantity
     if not items:
         raise ValidationError(NOTHING_TO_REPEAT)
     cart = into_cart or cart_get_or_create(
-        scope=scope, counterparty=order.counterparty, agreement=agreement
+        scope=scope, counterparty=agreement.counterparty, agreement=agreement
     )
     cart_lines_add(scope=scope, cart=cart, items=items)
-    result.cart = cart
-    return result
+    return RepeatResult(
+        cart=cart,
+        plan=plan,
+        added=[repeated.line for repeated in plan.lines],
+        skipped=plan.skipped,
+    )

@@ -5,6 +5,7 @@ repeat into the cart — is ordering, so it needs the catalog section as well (`
 a person who only follows orders (an accountant) cannot change them.
 """
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -12,16 +13,18 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kabinet.accounts.access import partner_view
 from kabinet.accounts.models import Section
+from kabinet.core.money import currency_sign
 from kabinet.orders import exports, selectors, services, shortage
 from kabinet.orders.forms import LINE_PREFIX, TABS, DraftForm, OrderFilterForm
 from kabinet.orders.workflow import EDITABLE
-from kabinet.web.selectors import counterparties_for_switcher
+from kabinet.web.selectors import SESSION_KEY, counterparties_for_switcher, current_agreement
 
 EXPORT_FORMATS = {"xlsx", "csv"}
 
@@ -191,29 +194,141 @@ def order_cancel(request, order_id: int):
     )
 
 
-@partner_view(Section.ORDERS)
-@_ordering
-@require_POST
-def order_repeat(request, order_id: int):
-    try:
-        result = services.order_repeat(scope=request.scope, order_id=order_id)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("orders:detail", order_id=order_id)
+def _money(amount: Decimal, currency: str) -> str:
+    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{text}\xa0{currency_sign(currency)}"
+
+
+def _percent(value: Decimal | None) -> str:
+    """ "+14 %", "−0.5 %": a price difference, signed, to a tenth when under ten."""
+    if value is None:
+        return ""
+    rounded = value.quantize(Decimal("1") if abs(value) >= 10 else Decimal("0.1"))
+    if not rounded:
+        return "0\xa0%"
+    sign = "+" if rounded > 0 else "−"
+    if rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal("1"))
+    return f"{sign}{number_format(abs(rounded), use_l10n=True)}\xa0%"
+
+
+MAX_CHANGES_LISTED = 10
+
+
+def _repeat_messages(request, result: services.RepeatResult) -> None:
+    """Say what the repeat did: lines added, under which agreement, at which prices."""
+    plan = result.plan
+    order, agreement = plan.order, plan.agreement
     messages.success(
-        request, _("%(count)s lines added to the cart.") % {"count": len(result.added)}
+        request,
+        _("%(count)s lines added to the cart under the agreement “%(agreement)s”.")
+        % {"count": len(result.added), "agreement": agreement.name},
     )
+    if plan.changed:
+        changes = [
+            _("“%(product)s”: %(before)s → %(after)s")
+            % {
+                "product": repeated.line.product_name,
+                "before": _money(repeated.line.price, order.currency),
+                "after": _money(repeated.price, plan.currency),
+            }
+            for repeated in plan.changed[:MAX_CHANGES_LISTED]
+        ]
+        if len(plan.changed) > MAX_CHANGES_LISTED:
+            changes.append(_("%(count)s more") % {"count": len(plan.changed) - MAX_CHANGES_LISTED})
+        messages.warning(
+            request,
+            _(
+                "Prices are today's prices of the agreement “%(agreement)s”, not the order's: "
+                "%(changes)s. The repeated lines cost %(after)s instead of %(before)s "
+                "(%(percent)s)."
+            )
+            % {
+                "agreement": agreement.name,
+                "changes": "; ".join(changes),
+                "before": _money(plan.ordered_total, order.currency),
+                "after": _money(plan.today_total, plan.currency),
+                "percent": _percent(plan.difference_percent),
+            },
+        )
+    elif agreement.pk != order.agreement_id:
+        messages.info(
+            request,
+            _(
+                "Prices are today's prices of the agreement “%(agreement)s”; they are the same "
+                "as in the order."
+            )
+            % {"agreement": agreement.name},
+        )
     if result.skipped:
         messages.warning(
             request,
             _("Not available now, not added: %(names)s")
             % {"names": ", ".join(line.product_name for line in result.skipped)},
         )
-    try:
-        return redirect(reverse("cart:detail"))
-    except NoReverseMatch:
-        return redirect("orders:detail", order_id=order_id)
+
+
+@partner_view(Section.ORDERS)
+@_ordering
+def order_repeat(request, order_id: int):
+    """Repeat an order into the cart (C4), saying at which agreement's prices.
+
+    POST with `agreement`: repeat under that agreement and work with it from now on. POST
+    without: under the agreement the user works with when it is the order's; otherwise the
+    page (GET) that offers the order's agreement (or says it has ended) and the current one,
+    each with today's prices against the order's.
+    """
+    current = current_agreement(request)
+    if request.method == "POST":
+        chosen = request.POST.get("agreement", "")
+        if not chosen and current is not None:
+            order_agreement = selectors.order_agreement_id(scope=request.scope, order_id=order_id)
+            if current.pk != order_agreement:
+                return redirect("orders:repeat", order_id=order_id)  # ask which agreement
+        try:
+            agreement_id = int(chosen) if chosen else None
+        except ValueError:
+            raise Http404 from None
+        try:
+            result = services.order_repeat(
+                scope=request.scope, order_id=order_id, agreement_id=agreement_id
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("orders:detail", order_id=order_id)
+        request.session[SESSION_KEY] = result.plan.agreement.pk
+        _repeat_messages(request, result)
+        try:
+            return redirect(reverse("cart:detail"))
+        except NoReverseMatch:
+            return redirect("orders:detail", order_id=order_id)
+    order = selectors.order_detail(scope=request.scope, order_id=order_id)
+    original = selectors.order_agreement_active(order)
+    agreements = [original] if original is not None else []
+    if current is not None and current.pk != order.agreement_id:
+        agreements.append(current)
+    plans = [
+        selectors.order_repeat_plan(scope=request.scope, order=order, agreement=agreement)
+        for agreement in agreements
+    ]
+    return render(
+        request,
+        "orders/repeat.html",
+        {
+            "order": order,
+            "original_ended": original is None,
+            "options": [
+                {
+                    "plan": plan,
+                    "original": plan.agreement.pk == order.agreement_id,
+                    "switch": current is not None and plan.agreement.pk != current.pk,
+                    "percent": _percent(plan.difference_percent),
+                }
+                for plan in plans
+            ],
+        },
+    )
 
 
 @partner_view(Section.ORDERS)

@@ -176,4 +176,7 @@ def test_sessions_expire(client, partner_admin, settings):
 
 def test_supplier_staff_cannot_use_partner_pages(client, staff_user):
     client.force_login(staff_user)
-    assert client.get("/").status_code == 403
+    assert client.get("/orders/").status_code == 403
+    assert client.get("/catalog/").status_code == 403
+    # The home page sends staff to their own pages (issue 8, item 27).
+    assert client.get("/")["Location"] == "/admin/"

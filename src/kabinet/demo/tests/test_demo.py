@@ -1,8 +1,14 @@
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
 from kabinet.accounts.models import Agreement, Counterparty, Partner, Section, User
+from kabinet.accounts.tests.factories import UserFactory
+from kabinet.comms.services import notify_order_event
 from kabinet.demo.generator import DEMO_PASSWORD, demo_generate, inn_legal
+from kabinet.orders.services import order_status_set_by_supplier
+from kabinet.orders.tests.factories import goods_make, order_make
+from kabinet.orders.workflow import Status
 
 
 def test_inn_check_digit():
@@ -44,7 +50,8 @@ def test_demo_logins_work(db):
     assert client.get("/").url == "/account/password/"
 
 
-def test_demo_command_loads_once_and_prints_the_logins(db, capsys):
+def test_demo_command_loads_once_and_prints_the_logins(db, capsys, settings):
+    settings.KABINET_SITE_URL = "http://127.0.0.1:8000"  # the command may set it: undone after
     call_command("demo", "--no-serve", "--partners", "3")
     out = capsys.readouterr().out
     assert "admin1@partner.demo" in out
@@ -58,3 +65,28 @@ def test_demo_generator_scales_with_few_statements(db, django_assert_max_num_que
     with django_assert_max_num_queries(60):
         demo_generate(partners=200, skus=0, months=0)
     assert Partner.objects.count() == 200
+
+
+def test_demo_addr_sets_the_site_url_letters_link_to(partner, settings, monkeypatch, capsys):
+    monkeypatch.delenv("KABINET_SITE_URL", raising=False)
+    settings.KABINET_SITE_URL = "http://127.0.0.1:8000"
+    settings.KABINET_SMS_BACKEND = "kabinet.comms.sms.MemorySmsSender"
+
+    call_command("demo", "--no-serve", "--addr", "0.0.0.0:8765")
+
+    assert settings.KABINET_SITE_URL == "http://127.0.0.1:8765"
+    assert "Kabinet: http://127.0.0.1:8765/" in capsys.readouterr().out
+    author = UserFactory(partner=partner, email="author@alpha.example")
+    order = order_make(author=author, variants=goods_make(partner, n=1), status=Status.SENT)
+    mail.outbox = []
+    notify_order_event(event=order_status_set_by_supplier(order=order, target=Status.ACCEPTED))
+    assert f"http://127.0.0.1:8765/orders/{order.pk}/" in mail.outbox[0].body
+
+
+def test_demo_keeps_a_site_url_set_explicitly(partner, settings, monkeypatch):
+    monkeypatch.setenv("KABINET_SITE_URL", "https://kabinet.example.ru")
+    settings.KABINET_SITE_URL = "https://kabinet.example.ru"
+
+    call_command("demo", "--no-serve", "--addr", "127.0.0.1:8765")
+
+    assert settings.KABINET_SITE_URL == "https://kabinet.example.ru"

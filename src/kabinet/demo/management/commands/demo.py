@@ -1,5 +1,6 @@
 """`kabinet demo`: migrate, load the demo supplier once, print the logins, serve with a worker."""
 
+import os
 import subprocess
 import sys
 
@@ -9,6 +10,19 @@ from django.core.management.base import BaseCommand
 
 from kabinet.accounts.models import Partner
 from kabinet.demo.generator import demo_generate
+
+
+def site_url_for(addr: str) -> str:
+    """The URL people open for a runserver address: "8080", "0.0.0.0:8080", "[::]:8080"…
+
+    A wildcard host (all interfaces) is not an address to open: letters name 127.0.0.1.
+    """
+    host, _sep, port = addr.rpartition(":")
+    if not host:
+        host = "127.0.0.1"
+    if host in ("0.0.0.0", "0", "[::]", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}" if port else f"http://{host}"
 
 
 class Command(BaseCommand):
@@ -41,7 +55,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Order history: {result.history.orders} orders, {result.history.lines} lines."
                 )
-        self.stdout.write(self.style.SUCCESS(f"\nKabinet: http://{addr}/"))
+        env = dict(os.environ)
+        if not os.environ.get("KABINET_SITE_URL"):
+            # Letters link to where the demo really serves (the worker sends some of them).
+            settings.KABINET_SITE_URL = env["KABINET_SITE_URL"] = site_url_for(addr)
+        self.stdout.write(self.style.SUCCESS(f"\nKabinet: {site_url_for(addr)}/"))
         if result is not None:
             for login in result.logins:
                 note = f"  ({login.note})" if login.note else ""
@@ -50,7 +68,7 @@ class Command(BaseCommand):
             return
         if not settings.DEBUG:
             self.stdout.write(self.style.WARNING("DEBUG is off: run with DEBUG=1 for the demo."))
-        worker = subprocess.Popen([sys.executable, "-m", "kabinet.cli", "worker"])
+        worker = subprocess.Popen([sys.executable, "-m", "kabinet.cli", "worker"], env=env)
         try:
             call_command("runserver", addr, use_reloader=False)
         finally:
