@@ -5,8 +5,6 @@ Partner 1─* Counterparty 1─* Agreement, 1─* DeliveryAddress; a User belong
 unique per model, so the exchange can upsert by it.
 """
 
-import re
-
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -14,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from kabinet.core.text import contains_number
 
 
 def ext_id_field():
@@ -145,20 +145,13 @@ class Agreement(models.Model):
         """The name with the number, the number once: 1C names often carry it already
         ("Договор поставки № 12" with number "12")."""
         name, number = self.name.strip(), self.number.strip()
-        if not number or _contains_number(name, number):
+        if not number or contains_number(name, number):
             return name
         if not name:
             return f"№ {number}"
         if "№" in name:  # another number in the name: keep both, without a second "№"
             return f"{name} ({number})"
         return f"{name} № {number}"
-
-
-def _contains_number(name: str, number: str) -> bool:
-    """The number as a whole in the name, spaces and case aside ("ДП-12" in "№ дп - 12",
-    but not "12" in "№ 123")."""
-    spaced = r"\s*".join(re.escape(part) for part in number.split())
-    return re.search(rf"(?<!\w){spaced}(?!\w)", name, re.IGNORECASE) is not None
 
 
 class DeliveryAddress(models.Model):
