@@ -56,7 +56,7 @@ def order_list(request):
         # An order's page is the list's URL + its id: one reverse() instead of one per row.
         "list_url": reverse("orders:list"),
     }
-    partial = wants_fragment(request, target="order-rows")
+    partial = wants_fragment(request)
     template = "orders/list.html#rows" if partial else "orders/list.html"
     return vary_on_htmx(render(request, template, context))
 
