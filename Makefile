@@ -8,12 +8,14 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kabinet
 
 .PHONY: install system-packages demo test test-sqlite test-postgres test-e2e lint messages check-deploy
 
-# Debian packages the tests need: Chromium for the browser tests, gettext for translations.
+# Debian packages the tests need: Chromium for the browser tests, gettext for translations,
+# DejaVu fonts for the Russian text of the demo's generated PDFs and pictures.
 system-packages:
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null \
+	  || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq chromium gettext fonts-dejavu-core >/dev/null; \
-	  else echo "Please install: sudo apt-get install chromium gettext"; exit 1; fi; fi
+	  else echo "Please install: sudo apt-get install chromium gettext fonts-dejavu-core"; exit 1; fi; fi
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from kabinet.core.text import contains_number
+
 
 def ext_id_field():
     return models.CharField(_("1C id"), max_length=80, unique=True, null=True, blank=True)
@@ -137,6 +139,19 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name with the number, the number once: 1C names often carry it already
+        ("Договор поставки № 12" with number "12")."""
+        name, number = self.name.strip(), self.number.strip()
+        if not number or contains_number(name, number):
+            return name
+        if not name:
+            return f"№ {number}"
+        if "№" in name:  # another number in the name: keep both, without a second "№"
+            return f"{name} ({number})"
+        return f"{name} № {number}"
 
 
 class DeliveryAddress(models.Model):

@@ -12,6 +12,12 @@ from dataclasses import dataclass
 class MatrixRow:
     colour: str
     cells: list  # one per column: a variant or None
+    columns: tuple[str, ...] = ()
+
+    @property
+    def labelled_cells(self) -> list[tuple[str, object]]:
+        """(column, cell) pairs: a phone shows each cell on a line of its own, with its size."""
+        return list(zip(self.columns, self.cells, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ def variant_matrix(variants) -> Matrix:
         if column not in columns:
             columns.append(column)
     rows = [
-        MatrixRow(colour, [placed.get((colour, column)) for column in columns])
+        MatrixRow(colour, [placed.get((colour, column)) for column in columns], tuple(columns))
         for colour in colours
     ]
     return Matrix(colours, columns, rows)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kabinet.accounts.models import ext_id_field
+from kabinet.core.text import contains_number
 
 
 class Section(models.Model):
@@ -188,6 +189,19 @@ class ProductDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_details(self) -> str:
+        """What to say after the title that the title does not say already: its kind and its
+        number (1C titles usually carry both: "Регистрационное удостоверение № РЗН …")."""
+        details = []
+        kind = str(self.get_kind_display())
+        if self.kind != self.Kind.OTHER and kind.casefold() not in self.title.casefold():
+            details.append(kind)
+        number = self.number.strip()
+        if number and not contains_number(self.title, number):
+            details.append(f"№ {number}")
+        return " ".join(details)
 
 
 class Variant(models.Model):

@@ -8,13 +8,13 @@ from pathlib import PurePosixPath
 
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from kabinet.accounts.access import partner_view
 from kabinet.accounts.models import Section
 from kabinet.catalog import selectors
 from kabinet.catalog.stock import stock_display
+from kabinet.core.htmx import vary_on_htmx, wants_fragment
 from kabinet.web.selectors import current_agreement
 
 VIEW_SESSION_KEY = "catalog_view"
@@ -67,16 +67,9 @@ def catalog_list(request):
     if agreement is not None:
         context["page"] = selectors.catalog_page(scope=request.scope, agreement=agreement, **params)
         context["stock_display"] = stock_display()
-    template = "catalog/list.html"
-    if (
-        request.htmx
-        and request.htmx.target == "results"
-        and not request.htmx.history_restore_request
-    ):
-        template = "catalog/list.html#results"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request", "HX-Target"))
-    return response
+    partial = wants_fragment(request, target="results")
+    template = "catalog/list.html#results" if partial else "catalog/list.html"
+    return vary_on_htmx(render(request, template, context))
 
 
 @partner_view(Section.CATALOG)

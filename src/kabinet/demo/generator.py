@@ -173,12 +173,13 @@ def demo_generate(
     for counterparty in counterparties:
         city = counterparty.legal_address.split(",")[0].removeprefix("г. ")
         for n in range(rng.choice([1, 1, 2])):
+            number = f"{rng.randint(100, 999)}/{24 + n}"
             agreements.append(
                 Agreement(
                     ext_id=f"ag-{counterparty.ext_id}-{n}",
                     counterparty=counterparty,
-                    name=f"Договор поставки № {rng.randint(100, 999)}/{24 + n}",
-                    number=f"ДП-{rng.randint(1000, 9999)}",
+                    name=f"Договор поставки № {number}",  # as 1C names it: the number inside
+                    number=number,
                     price_type=price_types[rng.randrange(len(price_types))],
                     payment_deferral_days=rng.choice([0, 14, 30, 45, 60]),
                     credit_limit=Decimal(rng.choice([0, 100_000, 300_000, 500_000, 1_000_000])),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kabinet.accounts.access import partner_view
 from kabinet.accounts.models import Section
+from kabinet.core.htmx import vary_on_htmx, wants_fragment
 from kabinet.core.money import currency_sign
 from kabinet.orders import exports, selectors, services, shortage
 from kabinet.orders.forms import LINE_PREFIX, TABS, DraftForm, OrderFilterForm
@@ -58,8 +59,9 @@ def order_list(request):
         # An order's page is the list's URL + its id: one reverse() instead of one per row.
         "list_url": reverse("orders:list"),
     }
-    template = "orders/list.html#rows" if request.htmx else "orders/list.html"
-    return render(request, template, context)
+    partial = wants_fragment(request)
+    template = "orders/list.html#rows" if partial else "orders/list.html"
+    return vary_on_htmx(render(request, template, context))
 
 
 @partner_view(Section.ORDERS)

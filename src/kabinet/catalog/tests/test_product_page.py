@@ -114,7 +114,7 @@ def test_stock_is_shown_per_warehouse_or_as_levels(partner, partner_client, sett
 
     assert 'data-testid="stock-by-warehouse"' in exact
     assert '<th scope="col" class="text-end">North</th>' in exact
-    assert '<td class="text-end">40</td>' in exact
+    assert '<td class="text-end"><span class="catalog-stock-label">North: </span>40</td>' in exact
     assert "43&nbsp;шт" in exact
     assert 'data-testid="stock-by-warehouse"' not in levels
     assert "North" not in levels

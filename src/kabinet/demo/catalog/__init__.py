@@ -7,7 +7,7 @@ statements per table) and bench/generate_l.py with PostgreSQL COPY at 100,000 SK
 Gloves come in sizes × colours, gowns and suits in sizes 42–62 × colours, catheters in Fr
 sizes, syringes in volumes; most other products have one variant. Every SKU has a price in
 every price type (the first type is the base, the others `price_factor` below it) and stock at
-each warehouse, some of it zero.
+each warehouse, some of it zero. Some products get pictures and document PDFs (`files.py`).
 """
 
 import random
@@ -31,6 +31,7 @@ from kabinet.catalog.models import (
 from kabinet.catalog.services import catalog_cache_clear, product_search_text_refresh
 from kabinet.core.money import money
 from kabinet.demo.bulk import Table, last_id, sequences_reset, tables_insert
+from kabinet.demo.catalog.files import catalog_files_write
 from kabinet.demo.catalog.plan import (
     FILTER_PROPERTIES,
     LIMITED_ASSORTMENTS,
@@ -77,6 +78,8 @@ class CatalogResult:
     stock: int = 0
     partner_prices: int = 0
     assortment_rules: int = 0
+    pictures: int = 0
+    document_files: int = 0
 
 
 def catalog_tables(
@@ -245,6 +248,9 @@ def catalog_generate(
         for k, v in enumerate(v for p in plan.products for v in p.variants)
     ]
     tops = {s.name: after[Section] + i + 1 for i, s in enumerate(plan.sections) if s.parent is None}
+    pictures, document_files = catalog_files_write(
+        products=[(after[Product] + i + 1, p) for i, p in enumerate(plan.products)], seed=seed
+    )
     return CatalogResult(
         sections=counts[Section],
         products=counts[Product],
@@ -253,6 +259,8 @@ def catalog_generate(
         stock=counts[Stock],
         partner_prices=_partner_prices_write(rng, variant_prices),
         assortment_rules=_assortments_write(tops),
+        pictures=pictures,
+        document_files=document_files,
     )
 
 

@@ -10,7 +10,7 @@ order_number`), so history and new orders share one numbering.
 
 `plan.orders_plan()` makes the rows; `orders_history_generate()` reads the partners and the
 catalog from the database and writes them with bulk inserts; bench/generate_l.py writes the
-same rows with COPY.
+same rows with COPY. The newest shipments get generated УПД PDFs (`files.py`).
 """
 
 import random
@@ -22,6 +22,7 @@ from django.db import transaction
 from kabinet.accounts.models import Agreement, DeliveryAddress, Section, User
 from kabinet.catalog.models import Variant
 from kabinet.demo.bulk import last_id, sequences_reset, tables_insert
+from kabinet.demo.orders_history.files import shipment_files_write
 from kabinet.demo.orders_history.plan import ID_MODELS, Buyer, PriceLookup, Sku, orders_plan
 from kabinet.orders.models import Order, OrderEvent, OrderLine, Shipment
 from kabinet.pricing.models import AssortmentRule, PartnerPrice, Price
@@ -45,6 +46,7 @@ class HistoryResult:
     lines: int = 0
     events: int = 0
     shipments: int = 0
+    shipment_documents: int = 0
 
 
 @transaction.atomic
@@ -62,6 +64,7 @@ def orders_history_generate(
     skus = skus_load()
     buyers, price_of = buyers_load(skus), prices_load()
     counts: dict = {}
+    documents = 0
     if buyers and skus:
         tables = orders_plan(
             rng,
@@ -77,11 +80,13 @@ def orders_history_generate(
         for chunk in tables:
             counts = tables_insert(chunk)
         sequences_reset(ID_MODELS)
+        documents = shipment_files_write()
     return HistoryResult(
         orders=counts.get(Order, 0),
         lines=counts.get(OrderLine, 0),
         events=counts.get(OrderEvent, 0),
         shipments=counts.get(Shipment, 0),
+        shipment_documents=documents,
     )
 
 
