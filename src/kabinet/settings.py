@@ -292,6 +292,11 @@ KABINET_EXCHANGE_MAX_UNZIPPED = int(os.environ.get("KABINET_EXCHANGE_MAX_UNZIPPE
 KABINET_EXCHANGE_MAX_ENTRIES = int(os.environ.get("KABINET_EXCHANGE_MAX_ENTRIES", 200_000))
 # An import still "running" after this long lost its worker; the next mode=import re-queues it.
 KABINET_EXCHANGE_STALE_SECONDS = int(os.environ.get("KABINET_EXCHANGE_STALE_SECONDS", 1800))
+# Wrong exchange passwords: free failures per address, then a delay doubling from
+# KABINET_EXCHANGE_AUTH_DELAY up to …_DELAY_MAX seconds per wrong attempt (never a lockout).
+KABINET_EXCHANGE_AUTH_FREE = int(os.environ.get("KABINET_EXCHANGE_AUTH_FREE", 5))
+KABINET_EXCHANGE_AUTH_DELAY = float(os.environ.get("KABINET_EXCHANGE_AUTH_DELAY", 1))
+KABINET_EXCHANGE_AUTH_DELAY_MAX = float(os.environ.get("KABINET_EXCHANGE_AUTH_DELAY_MAX", 10))
 # 1C's order status names (as in "Статус заказа") → Kabinet statuses; extend for your 1C.
 KABINET_1C_STATUS_MAP = {
     "Новый": "sent",

@@ -35,10 +35,6 @@ def session_dir(session: ExchangeSession) -> Path:
     return Path(settings.KABINET_EXCHANGE_DIR) / str(session.pk)
 
 
-def exchange_user_may(user: User) -> bool:
-    return user.is_active and user.has_perm("exchange.use_exchange")
-
-
 @transaction.atomic
 def exchange_session_start(*, user: User, kind: str, remote_addr: str | None) -> ExchangeSession:
     """checkauth: a new session with its cookie token and the sessid 1C will echo."""
