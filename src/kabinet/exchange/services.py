@@ -35,6 +35,18 @@ def session_dir(session: ExchangeSession) -> Path:
     return Path(settings.KABINET_EXCHANGE_DIR) / str(session.pk)
 
 
+def session_relative(session: ExchangeSession, text: str) -> str:
+    """`text` with the server's paths of the exchange folders made relative to the session's
+    work folder: 1C and the exchange log see `goods/1/import.xml`, never `/srv/…/17/goods/…`."""
+    root = Path(settings.KABINET_EXCHANGE_DIR)
+    folders = {session_dir(session), session_dir(session).resolve()}
+    for folder in sorted(folders, key=lambda f: -len(str(f))):
+        text = text.replace(f"{folder}/", "").replace(str(folder), ".")
+    for folder in sorted({root, root.resolve()}, key=lambda f: -len(str(f))):
+        text = text.replace(f"{folder}/", "").replace(str(folder), ".")
+    return text
+
+
 @transaction.atomic
 def exchange_session_start(*, user: User, kind: str, remote_addr: str | None) -> ExchangeSession:
     """checkauth: a new session with its cookie token and the sessid 1C will echo."""
@@ -165,11 +177,11 @@ def exchange_file_run(*, file_id: int) -> None:
     except Exception as error:
         # Whatever went wrong is 1C's `failure` answer and a line in the exchange log; the
         # import ran in its own transaction, so the catalog is as it was before.
-        logger.exception("1C exchange: %s failed", file.name)
+        logger.exception("1C exchange: session %s, %s failed", file.session_id, file.name)
         _mark(
             file,
             ExchangeFile.Status.FAILED,
-            error=str(error)[:2000] or repr(error),
+            error=session_relative(file.session, str(error) or repr(error))[:2000],
             finished_at=timezone.now(),
         )
         return
