@@ -10,7 +10,6 @@ import secrets
 import shutil
 import zipfile
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +23,8 @@ from kabinet.exchange.protocol import UnsafeFileName, safe_relative_path
 
 logger = logging.getLogger(__name__)
 COOKIE_NAME = "kabinet_1c"
+# Runs of one file whose worker died before it is failed instead of queued again.
+MAX_ATTEMPTS = 3
 READ_BLOCK = 1024 * 1024
 
 
@@ -153,14 +154,24 @@ def _mark(file: ExchangeFile, status: str, **fields) -> None:
 def exchange_file_run(*, file_id: int) -> None:
     """The background half of mode=import: unpack or import one file, logging the outcome.
 
-    Safe to run twice: a file already done or failed is left alone.
+    Runs holding the file's import lock (liveness.py), so a worker that dies mid-import is
+    seen at once by the next mode=import. Safe to run twice: a file another live worker is
+    importing, or one already done or failed, is left alone.
     """
+    from kabinet.exchange.liveness import import_claim
+
+    with import_claim(file_id) as claimed:
+        if claimed:
+            _file_run(file_id)
+
+
+def _file_run(file_id: int) -> None:
     from kabinet.exchange.importing import import_file
 
     file = ExchangeFile.objects.select_related("session").get(pk=file_id)
     if file.status not in (ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING):
         return
-    _mark(file, ExchangeFile.Status.RUNNING, started_at=timezone.now())
+    _mark(file, ExchangeFile.Status.RUNNING, started_at=timezone.now(), attempts=file.attempts + 1)
     path = session_dir(file.session) / file.name
     try:
         if zipfile.is_zipfile(path):
@@ -214,16 +225,10 @@ def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportSt
         if updated:
             exchange_file_import.enqueue(target.pk)
         return ImportState("progress", _("%(name)s is queued") % {"name": target.name})
-    if target.status == ExchangeFile.Status.RUNNING and _stale(target):
-        # Its worker was killed (deploy, OOM): the import's transaction was rolled back, so
-        # running it again from the start is safe.
-        updated = ExchangeFile.objects.filter(
-            pk=target.pk, status=ExchangeFile.Status.RUNNING, started_at=target.started_at
-        ).update(status=ExchangeFile.Status.QUEUED)
-        if updated:
-            logger.warning("1C exchange: %s was left running; queued again", target.name)
-            exchange_file_import.enqueue(target.pk)
-        return ImportState("progress", _("%(name)s is queued again") % {"name": target.name})
+    if target.status in (ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING):
+        restarted = _import_restart_if_dead(target)
+        if restarted is not None:
+            return restarted
     if target.status in (ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING):
         return ImportState("progress", _("%(name)s is being imported") % {"name": target.name})
     if target.status == ExchangeFile.Status.FAILED:
@@ -231,9 +236,74 @@ def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportSt
     return ImportState("success", _("%(name)s is imported") % {"name": target.name})
 
 
-def _stale(file: ExchangeFile) -> bool:
-    limit = timedelta(seconds=settings.KABINET_EXCHANGE_STALE_SECONDS)
-    return file.started_at is None or file.started_at < timezone.now() - limit
+def _import_restart_if_dead(file: ExchangeFile) -> ImportState | None:
+    """A queued or running import whose worker died (killed, out of memory, a deploy): queue
+    it again — its transaction was rolled back, so starting over is safe — or, after
+    MAX_ATTEMPTS runs that all died, fail it. None while it is alive or waiting for a worker.
+    """
+    from kabinet.exchange.liveness import import_alive
+    from kabinet.exchange.tasks import exchange_file_import
+
+    if file.status == ExchangeFile.Status.QUEUED and _task_waiting(file.pk):
+        return None
+    if import_alive(file.pk):
+        return None
+    if file.status == ExchangeFile.Status.QUEUED and not _task_backend_visible():
+        return None  # enqueued to a backend we cannot look into: trust it
+    lost = ExchangeFile.objects.filter(pk=file.pk, status=file.status, attempts=file.attempts)
+    if file.attempts >= MAX_ATTEMPTS:
+        error = _(
+            "The import stopped with its worker %(count)s times (killed or out of memory?); "
+            "see the server log."
+        ) % {"count": file.attempts}
+        if lost.update(status=ExchangeFile.Status.FAILED, error=error, finished_at=timezone.now()):
+            logger.error("1C exchange: %s: %s", file.name, error)
+            _orphan_tasks_fail(file.pk)
+        return ImportState("failure", f"{file.name}: {error}")
+    if lost.update(status=ExchangeFile.Status.QUEUED):
+        logger.warning("1C exchange: the worker importing %s died; queued again", file.name)
+        _orphan_tasks_fail(file.pk)
+        exchange_file_import.enqueue(file.pk)
+    return ImportState("progress", _("%(name)s is queued again") % {"name": file.name})
+
+
+TASK_PATH = "kabinet.exchange.tasks.exchange_file_import"
+
+
+def _task_backend_visible() -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    from kabinet.exchange.tasks import exchange_file_import
+
+    return isinstance(exchange_file_import.get_backend(), DatabaseBackend)
+
+
+def _task_waiting(file_id: int) -> bool:
+    """Is a task for this file waiting in the queue (of django-tasks-db) for a worker?"""
+    if not _task_backend_visible():
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.ready()
+        .filter(task_path=TASK_PATH, args_kwargs__args__0=file_id)
+        .exists()
+    )
+
+
+def _orphan_tasks_fail(file_id: int) -> None:
+    """The queue's row of a task whose worker died says "running" forever: say it failed."""
+    if not _task_backend_visible():
+        return
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.running().filter(task_path=TASK_PATH, args_kwargs__args__0=file_id).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="kabinet.exchange.liveness.WorkerDied",
+        traceback="The worker running this task died; the exchange queued the file again.",
+    )
 
 
 @transaction.atomic
