@@ -8,6 +8,7 @@ mode=import and gets `progress` until the task is done.
 import logging
 import secrets
 import shutil
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 COOKIE_NAME = "kabinet_1c"
 # Runs of one file whose worker died before it is failed instead of queued again.
 MAX_ATTEMPTS = 3
+# How often a held mode=import call looks at its file again (seconds).
+IMPORT_POLL = 0.2
 READ_BLOCK = 1024 * 1024
 
 
@@ -110,6 +113,7 @@ def exchange_file_append(*, session: ExchangeSession, filename: str, stream) -> 
 class ImportState:
     keyword: str  # "progress", "success" or "failure"
     message: str = ""
+    restarted: bool = False  # its worker had died: queued again
 
 
 def unpack_archive(*, session: ExchangeSession, archive: Path) -> list[str]:
@@ -200,7 +204,25 @@ def _file_run(file_id: int) -> None:
 
 
 def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportState:
-    """mode=import: start the file's import (after any pending archive), or report on it."""
+    """mode=import: start the file's import (after any pending archive), or report on it.
+
+    Waits up to KABINET_EXCHANGE_IMPORT_WAIT seconds for the import to end before answering
+    `progress`, so 1C polls a few times a minute, not a hundred times a second.
+    """
+    deadline = time.monotonic() + settings.KABINET_EXCHANGE_IMPORT_WAIT
+    restarted = None
+    while True:
+        state = _import_step(session=session, filename=filename)
+        restarted = restarted or (state if state.restarted else None)
+        left = deadline - time.monotonic()
+        if state.keyword != "progress":
+            return state
+        if left <= 0:
+            return restarted or state  # 1C (and its log) learn that the import started over
+        time.sleep(min(IMPORT_POLL, left))
+
+
+def _import_step(*, session: ExchangeSession, filename: str) -> ImportState:
     from kabinet.exchange.tasks import exchange_file_import
 
     pending_zip = (
@@ -229,7 +251,9 @@ def exchange_import_step(*, session: ExchangeSession, filename: str) -> ImportSt
         restarted = _import_restart_if_dead(target)
         if restarted is not None:
             return restarted
-    if target.status in (ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING):
+    if target.status == ExchangeFile.Status.QUEUED:
+        return ImportState("progress", _("%(name)s is queued") % {"name": target.name})
+    if target.status == ExchangeFile.Status.RUNNING:
         return ImportState("progress", _("%(name)s is being imported") % {"name": target.name})
     if target.status == ExchangeFile.Status.FAILED:
         return ImportState("failure", f"{target.name}: {target.error}")
@@ -264,7 +288,9 @@ def _import_restart_if_dead(file: ExchangeFile) -> ImportState | None:
         logger.warning("1C exchange: the worker importing %s died; queued again", file.name)
         _orphan_tasks_fail(file.pk)
         exchange_file_import.enqueue(file.pk)
-    return ImportState("progress", _("%(name)s is queued again") % {"name": file.name})
+    return ImportState(
+        "progress", _("%(name)s is queued again") % {"name": file.name}, restarted=True
+    )
 
 
 TASK_PATH = "kabinet.exchange.tasks.exchange_file_import"

@@ -36,6 +36,7 @@ def small_batches(monkeypatch, settings, tmp_path):
     settings.KABINET_EXCHANGE_DIR = tmp_path / "exchange"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LANGUAGE_CODE = "en"  # the answers asserted below are the English sources
+    settings.KABINET_EXCHANGE_IMPORT_WAIT = 0  # each poll answers at once: every step is seen
 
 
 def package(folder, *, version: int, products: range):
@@ -197,6 +198,7 @@ def test_a_file_whose_worker_dies_every_time_fails_clearly_after_three_runs(
     tmp_path, monkeypatch, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.KABINET_EXCHANGE_IMPORT_WAIT = 0  # nothing runs the queue here: do not wait
     exchange_account_ensure(login="1c@supplier.local", password="exchange-secret")
     catalog, _offers = package(tmp_path / "v1", version=1, products=range(10))
     client = OneC()
