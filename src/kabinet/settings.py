@@ -296,7 +296,12 @@ KABINET_EXCHANGE_FILE_LIMIT = int(os.environ.get("KABINET_EXCHANGE_FILE_LIMIT", 
 KABINET_EXCHANGE_MAX_FILE = int(os.environ.get("KABINET_EXCHANGE_MAX_FILE", 4 * 1024**3))
 KABINET_EXCHANGE_MAX_UNZIPPED = int(os.environ.get("KABINET_EXCHANGE_MAX_UNZIPPED", 8 * 1024**3))
 KABINET_EXCHANGE_MAX_ENTRIES = int(os.environ.get("KABINET_EXCHANGE_MAX_ENTRIES", 200_000))
-# An import still "running" after this long lost its worker; the next mode=import re-queues it.
+# An archive unpacking to more than this many times its size is refused as a zip bomb.
+KABINET_EXCHANGE_MAX_RATIO = float(os.environ.get("KABINET_EXCHANGE_MAX_RATIO", 200))
+# Work folders kept after an exchange ends, per kind (catalog, orders), for diagnosis.
+KABINET_EXCHANGE_KEEP_SESSIONS = int(os.environ.get("KABINET_EXCHANGE_KEEP_SESSIONS", 3))
+# An exchange session with no call from 1C for this long (and no live import) is abandoned:
+# it is marked failed and its work folder removed.
 KABINET_EXCHANGE_STALE_SECONDS = int(os.environ.get("KABINET_EXCHANGE_STALE_SECONDS", 1800))
 # mode=import waits this long (seconds) for the import to end before answering `progress`.
 KABINET_EXCHANGE_IMPORT_WAIT = float(os.environ.get("KABINET_EXCHANGE_IMPORT_WAIT", 5))

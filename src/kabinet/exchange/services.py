@@ -11,10 +11,12 @@ import shutil
 import time
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +30,8 @@ COOKIE_NAME = "kabinet_1c"
 MAX_ATTEMPTS = 3
 # How often a held mode=import call looks at its file again (seconds).
 IMPORT_POLL = 0.2
+# Archives that unpack to less than this are never refused for their compression ratio.
+RATIO_FLOOR = 16 * 1024 * 1024
 READ_BLOCK = 1024 * 1024
 
 
@@ -51,16 +55,20 @@ def session_relative(session: ExchangeSession, text: str) -> str:
     return text
 
 
-@transaction.atomic
 def exchange_session_start(*, user: User, kind: str, remote_addr: str | None) -> ExchangeSession:
-    """checkauth: a new session with its cookie token and the sessid 1C will echo."""
-    return ExchangeSession.objects.create(
+    """checkauth: a new session with its cookie token and the sessid 1C will echo.
+
+    Also the moment to clear the work folders of exchanges that 1C abandoned.
+    """
+    session = ExchangeSession.objects.create(
         kind=kind,
         user=user,
         token=secrets.token_urlsafe(32),
         sessid=secrets.token_hex(16),
         remote_addr=remote_addr,
     )
+    exchange_folders_clean()
+    return session
 
 
 def exchange_session_for_user(*, user: User, kind: str, remote_addr: str | None) -> ExchangeSession:
@@ -117,15 +125,28 @@ class ImportState:
 
 
 def unpack_archive(*, session: ExchangeSession, archive: Path) -> list[str]:
-    """Unpack a zip 1C sent, refusing zip bombs and paths that leave the work folder."""
+    """Unpack a zip 1C sent, refusing zip bombs and paths that leave the work folder.
+
+    Zip bombs: more than KABINET_EXCHANGE_MAX_ENTRIES files, more than
+    KABINET_EXCHANGE_MAX_UNZIPPED bytes in all, or (past RATIO_FLOOR bytes) more than
+    KABINET_EXCHANGE_MAX_RATIO times the archive's own size — checked on the sizes the zip
+    declares before anything is written, and on the bytes really written, as sizes may lie.
+    """
     folder = session_dir(session)
     limit = settings.KABINET_EXCHANGE_MAX_UNZIPPED
+    ratio = settings.KABINET_EXCHANGE_MAX_RATIO
+    ratio_limit = max(ratio * archive.stat().st_size, RATIO_FLOOR)
     names, total = [], 0
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = [m for m in bundle.infolist() if not m.is_dir()]
             if len(members) > settings.KABINET_EXCHANGE_MAX_ENTRIES:
                 raise ExchangeError(_("The archive has too many files."))
+            declared = sum(member.file_size for member in members)
+            if declared > limit:
+                raise ExchangeError(_("The archive unpacks to more than allowed."))
+            if declared > ratio_limit:
+                raise _ratio_refused(archive, declared, ratio)
             for member in members:
                 try:
                     name = safe_relative_path(member.filename)
@@ -139,13 +160,28 @@ def unpack_archive(*, session: ExchangeSession, archive: Path) -> list[str]:
                 with bundle.open(member) as source, target.open("wb") as out:
                     while block := source.read(READ_BLOCK):
                         total += len(block)
-                        if total > limit:
-                            raise ExchangeError(_("The archive unpacks to more than allowed."))
+                        if total > limit or total > ratio_limit:
+                            out.close()
+                            target.unlink(missing_ok=True)
+                            if total > limit:
+                                raise ExchangeError(_("The archive unpacks to more than allowed."))
+                            raise _ratio_refused(archive, total, ratio)
                         out.write(block)
                 names.append(name)
     except zipfile.BadZipFile:
         raise ExchangeError(_("The archive is damaged.")) from None
     return names
+
+
+def _ratio_refused(archive: Path, unpacked: int, ratio: float) -> ExchangeError:
+    times = unpacked // max(archive.stat().st_size, 1)
+    return ExchangeError(
+        _(
+            "The archive unpacks to at least %(times)s times its size (at most %(ratio)s "
+            "allowed): refused as a zip bomb."
+        )
+        % {"times": times, "ratio": f"{ratio:g}"}
+    )
 
 
 def _mark(file: ExchangeFile, status: str, **fields) -> None:
@@ -332,11 +368,92 @@ def _orphan_tasks_fail(file_id: int) -> None:
     )
 
 
-@transaction.atomic
 def exchange_complete(*, session: ExchangeSession) -> None:
+    """complete: the session ends; work folders beyond the last few are removed."""
     session.status = ExchangeSession.Status.COMPLETE
     session.finished_at = timezone.now()
     session.save(update_fields=["status", "finished_at"])
+    exchange_folders_clean()
+
+
+def exchange_folders_clean() -> list[int]:
+    """Remove the work folders nobody needs any more; returns their session ids.
+
+    Kept: the folders of open sessions, and of the last KABINET_EXCHANGE_KEEP_SESSIONS
+    completed sessions of each kind (for diagnosis and the admin's "import again"). Open
+    sessions 1C abandoned (no call for KABINET_EXCHANGE_STALE_SECONDS, no live import) are
+    marked failed first, so their folders go too; so do folders of sessions that no longer
+    exist.
+    """
+    from kabinet.exchange.liveness import import_lock_forget
+
+    _abandoned_sessions_fail()
+    root = Path(settings.KABINET_EXCHANGE_DIR)
+    if not root.is_dir():
+        return []
+    ids = {int(entry.name) for entry in root.iterdir() if entry.name.isdigit() and entry.is_dir()}
+    if not ids:
+        return []
+    keep = set(
+        ExchangeSession.objects.filter(pk__in=ids, status=ExchangeSession.Status.OPEN).values_list(
+            "pk", flat=True
+        )
+    )
+    for kind in ExchangeSession.Kind.values:
+        keep.update(
+            ExchangeSession.objects.filter(kind=kind, status=ExchangeSession.Status.COMPLETE)
+            .order_by("-started_at", "-pk")
+            .values_list("pk", flat=True)[: settings.KABINET_EXCHANGE_KEEP_SESSIONS]
+        )
+    removed = sorted(ids - keep)
+    for pk in removed:
+        shutil.rmtree(root / str(pk), ignore_errors=True)
+    if removed:
+        logger.info("1C exchange: removed the work folders of sessions %s", removed)
+        import_lock_forget(
+            ExchangeFile.objects.filter(session_id__in=removed).values_list("pk", flat=True)
+        )
+    return removed
+
+
+def _abandoned_sessions_fail() -> None:
+    from kabinet.exchange.liveness import import_alive
+
+    now = timezone.now()
+    limit = now - timedelta(seconds=settings.KABINET_EXCHANGE_STALE_SECONDS)
+    candidates = ExchangeSession.objects.filter(
+        status=ExchangeSession.Status.OPEN, started_at__lt=limit
+    )
+    for session in candidates:
+        if _last_activity(session) >= limit:
+            continue
+        unfinished = session.files.filter(
+            status__in=[ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING]
+        )
+        if any(import_alive(pk) for pk in unfinished.values_list("pk", flat=True)):
+            continue
+        error = _("Abandoned: no call from 1C for %(minutes)s minutes.") % {
+            "minutes": settings.KABINET_EXCHANGE_STALE_SECONDS // 60
+        }
+        updated = ExchangeSession.objects.filter(
+            pk=session.pk, status=ExchangeSession.Status.OPEN
+        ).update(status=ExchangeSession.Status.FAILED, finished_at=now, error=error)
+        if updated:
+            unfinished.update(status=ExchangeFile.Status.FAILED, error=error, finished_at=now)
+            logger.warning("1C exchange: session %s abandoned", session.pk)
+
+
+def _last_activity(session: ExchangeSession):
+    """The last sign of 1C: a file received or imported, or a byte appended to the folder."""
+    times = session.files.aggregate(
+        received=Max("received_at"), started=Max("started_at"), finished=Max("finished_at")
+    )
+    latest = max([session.started_at, *[value for value in times.values() if value]])
+    folder = session_dir(session)
+    if folder.is_dir():
+        newest = max((entry.stat().st_mtime for entry in [folder, *folder.rglob("*")]), default=0)
+        latest = max(latest, datetime.fromtimestamp(newest, tz=UTC))
+    return latest
 
 
 def exchange_file_rerun(*, file_id: int) -> None:
