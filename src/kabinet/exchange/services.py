@@ -461,7 +461,7 @@ def exchange_file_rerun(*, file_id: int) -> None:
     from kabinet.exchange.tasks import exchange_file_import
 
     ExchangeFile.objects.filter(pk=file_id).update(
-        status=ExchangeFile.Status.QUEUED, error="", counts={}, finished_at=None
+        status=ExchangeFile.Status.QUEUED, error="", counts={}, finished_at=None, attempts=0
     )
     exchange_file_import.enqueue(file_id)
 

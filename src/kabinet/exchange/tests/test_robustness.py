@@ -14,7 +14,7 @@ from kabinet.exchange import catalog_import, importing, offers_import
 from kabinet.exchange.accounts import exchange_account_ensure
 from kabinet.exchange.importing import IMPORT_LOCK_KEY, import_file
 from kabinet.exchange.models import ExchangeFile
-from kabinet.exchange.services import exchange_file_run
+from kabinet.exchange.services import exchange_file_rerun, exchange_file_run
 from kabinet.exchange.tests import cml_writer as cml
 from kabinet.exchange.tests.exchange_client import OneC
 from kabinet.exchange.tests.snapshots import catalog_snapshot, without_times
@@ -226,3 +226,9 @@ def test_a_file_whose_worker_dies_every_time_fails_clearly_after_three_runs(
     assert (file.status, file.attempts) == (ExchangeFile.Status.FAILED, 3)
     assert client.call("import", filename="import.xml") == answers[-1]
     assert Product.objects.count() == 0
+
+    exchange_file_rerun(file_id=file.pk)  # staff's "Import again", the cause fixed
+    exchange_file_run(file_id=file.pk)
+    file.refresh_from_db()
+    assert (file.status, file.attempts) == (ExchangeFile.Status.DONE, 1)
+    assert Product.objects.count() == 10
