@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,8 @@ from django.db import connection
 
 # The first key of the two-key advisory locks, one per file: "1C" "1A" (import) in hex-speak.
 FILE_LOCK_SPACE = 0x1C1A
+# How long a worker tries for a file's SQLite lock before leaving the file to its holder.
+CLAIM_PATIENCE = 1.0
 
 
 def _key(file_id: int) -> int:
@@ -55,9 +58,7 @@ def import_claim(file_id: int) -> Iterator[bool]:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _flock_within(descriptor, CLAIM_PATIENCE):
             yield False
             return
         try:
@@ -66,6 +67,19 @@ def import_claim(file_id: int) -> Iterator[bool]:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
+
+
+def _flock_within(descriptor: int, seconds: float) -> bool:
+    """Take the lock, retrying a moment: import_alive() holds it for an instant to look."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
 
 
 def import_alive(file_id: int) -> bool:

@@ -232,3 +232,36 @@ def test_a_file_whose_worker_dies_every_time_fails_clearly_after_three_runs(
     file.refresh_from_db()
     assert (file.status, file.attempts) == (ExchangeFile.Status.DONE, 1)
     assert Product.objects.count() == 10
+
+
+def test_a_worker_waits_a_moment_for_a_file_lock_someone_only_looked_at(tmp_path, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: the file lock")
+    import fcntl
+    import os
+
+    from kabinet.exchange.liveness import _lock_path
+
+    exchange_account_ensure(login="1c@supplier.local", password="exchange-secret")
+    catalog, _offers = package(tmp_path / "v1", version=1, products=range(3))
+    client = OneC()
+    client.checkauth()
+    client.call("init")
+    client.upload("import.xml", catalog.read_bytes())
+    file = ExchangeFile.objects.get(name="import.xml")
+    ExchangeFile.objects.filter(pk=file.pk).update(status=ExchangeFile.Status.QUEUED)
+    path = _lock_path(file.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)  # what import_alive() does for an instant
+    release = threading.Timer(0.3, lambda: fcntl.flock(descriptor, fcntl.LOCK_UN))
+    release.start()
+    try:
+        exchange_file_run(file_id=file.pk)
+    finally:
+        release.join()
+        os.close(descriptor)
+
+    file.refresh_from_db()
+    assert file.status == ExchangeFile.Status.DONE
+    assert Product.objects.count() == 3
