@@ -300,8 +300,8 @@ KABINET_EXCHANGE_MAX_ENTRIES = int(os.environ.get("KABINET_EXCHANGE_MAX_ENTRIES"
 KABINET_EXCHANGE_MAX_RATIO = float(os.environ.get("KABINET_EXCHANGE_MAX_RATIO", 200))
 # Work folders kept after an exchange ends, per kind (catalog, orders), for diagnosis.
 KABINET_EXCHANGE_KEEP_SESSIONS = int(os.environ.get("KABINET_EXCHANGE_KEEP_SESSIONS", 3))
-# An exchange session with no call from 1C for this long (and no live import) is abandoned:
-# it is marked failed and its work folder removed.
+# An exchange session with no call from 1C for this long (and no live import) is closed:
+# complete, or failed when an import was left unfinished; its work folder is then cleaned.
 KABINET_EXCHANGE_STALE_SECONDS = int(os.environ.get("KABINET_EXCHANGE_STALE_SECONDS", 1800))
 # mode=import waits this long (seconds) for the import to end before answering `progress`.
 KABINET_EXCHANGE_IMPORT_WAIT = float(os.environ.get("KABINET_EXCHANGE_IMPORT_WAIT", 5))

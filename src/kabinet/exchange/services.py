@@ -381,13 +381,13 @@ def exchange_folders_clean() -> list[int]:
 
     Kept: the folders of open sessions, and of the last KABINET_EXCHANGE_KEEP_SESSIONS
     completed sessions of each kind (for diagnosis and the admin's "import again"). Open
-    sessions 1C abandoned (no call for KABINET_EXCHANGE_STALE_SECONDS, no live import) are
-    marked failed first, so their folders go too; so do folders of sessions that no longer
-    exist.
+    sessions 1C went silent in (no call for KABINET_EXCHANGE_STALE_SECONDS, no live import)
+    are closed first (complete, or failed when abandoned mid-import), so their folders follow
+    the same rule; folders of sessions that no longer exist go too.
     """
     from kabinet.exchange.liveness import import_lock_forget
 
-    _abandoned_sessions_fail()
+    _abandoned_sessions_close()
     root = Path(settings.KABINET_EXCHANGE_DIR)
     if not root.is_dir():
         return []
@@ -416,7 +416,14 @@ def exchange_folders_clean() -> list[int]:
     return removed
 
 
-def _abandoned_sessions_fail() -> None:
+def _abandoned_sessions_close() -> None:
+    """Close the open sessions 1C went silent in for KABINET_EXCHANGE_STALE_SECONDS.
+
+    Older 1C releases never call `complete` (and order exchanges often do not): a silent
+    session whose imports all ended is simply complete, as of its last activity. One that
+    still has an import queued or running with no live worker was abandoned mid-way: it and
+    those files are failed.
+    """
     from kabinet.exchange.liveness import import_alive
 
     now = timezone.now()
@@ -425,20 +432,25 @@ def _abandoned_sessions_fail() -> None:
         status=ExchangeSession.Status.OPEN, started_at__lt=limit
     )
     for session in candidates:
-        if _last_activity(session) >= limit:
+        last = _last_activity(session)
+        if last >= limit:
             continue
         unfinished = session.files.filter(
             status__in=[ExchangeFile.Status.QUEUED, ExchangeFile.Status.RUNNING]
         )
-        if any(import_alive(pk) for pk in unfinished.values_list("pk", flat=True)):
+        pending = list(unfinished.values_list("pk", flat=True))
+        if any(import_alive(pk) for pk in pending):
+            continue
+        still_open = ExchangeSession.objects.filter(
+            pk=session.pk, status=ExchangeSession.Status.OPEN
+        )
+        if not pending:
+            still_open.update(status=ExchangeSession.Status.COMPLETE, finished_at=last)
             continue
         error = _("Abandoned: no call from 1C for %(minutes)s minutes.") % {
             "minutes": settings.KABINET_EXCHANGE_STALE_SECONDS // 60
         }
-        updated = ExchangeSession.objects.filter(
-            pk=session.pk, status=ExchangeSession.Status.OPEN
-        ).update(status=ExchangeSession.Status.FAILED, finished_at=now, error=error)
-        if updated:
+        if still_open.update(status=ExchangeSession.Status.FAILED, finished_at=now, error=error):
             unfinished.update(status=ExchangeFile.Status.FAILED, error=error, finished_at=now)
             logger.warning("1C exchange: session %s abandoned", session.pk)
 

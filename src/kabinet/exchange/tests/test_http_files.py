@@ -142,34 +142,57 @@ def test_with_nothing_to_keep_complete_removes_the_sessions_own_folder(settings)
     assert folders(settings) == []
 
 
-def test_abandoned_sessions_are_failed_and_their_folders_removed_at_the_next_checkauth(settings):
-    settings.KABINET_EXCHANGE_KEEP_SESSIONS = 5
-    stale = started()
-    stale.upload("import.xml", catalog())
+def age(session: ExchangeSession, settings) -> None:
+    """Make the session look silent for longer than KABINET_EXCHANGE_STALE_SECONDS."""
+    long_ago = timezone.now() - timedelta(seconds=settings.KABINET_EXCHANGE_STALE_SECONDS + 60)
+    ExchangeSession.objects.filter(pk=session.pk).update(started_at=long_ago)
+    ExchangeFile.objects.filter(session=session).update(
+        received_at=long_ago, started_at=None, finished_at=None
+    )
+    folder = settings.KABINET_EXCHANGE_DIR / str(session.pk)
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, (long_ago.timestamp(), long_ago.timestamp()))
+    return long_ago
+
+
+def test_silent_sessions_are_closed_and_their_folders_removed_at_the_next_checkauth(settings):
+    settings.KABINET_EXCHANGE_KEEP_SESSIONS = 0
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.KABINET_EXCHANGE_IMPORT_WAIT = 0
+    abandoned = started()  # an import queued, its worker gone, 1C silent
+    abandoned.upload("import.xml", catalog())
+    assert abandoned.call("import", filename="import.xml").startswith("progress")
+    ExchangeFile.objects.filter(status=ExchangeFile.Status.QUEUED).update(
+        status=ExchangeFile.Status.RUNNING
+    )
+    ended = started()  # an old 1C: everything uploaded and imported, but no `complete`
+    ended.upload("import_files/1.jpg", b"picture")
     alive = started()
     alive.upload("import.xml", catalog())
-    stale_session = ExchangeSession.objects.get(sessid=stale.sessid)
-    alive_session = ExchangeSession.objects.get(sessid=alive.sessid)
+    abandoned_session, ended_session, alive_session = (
+        ExchangeSession.objects.get(sessid=client.sessid) for client in (abandoned, ended, alive)
+    )
+    age(abandoned_session, settings)
+    last_call = age(ended_session, settings)
     orphan = settings.KABINET_EXCHANGE_DIR / "999999"
     orphan.mkdir()
-    long_ago = timezone.now() - timedelta(seconds=settings.KABINET_EXCHANGE_STALE_SECONDS + 60)
-    ExchangeSession.objects.filter(pk=stale_session.pk).update(started_at=long_ago)
-    ExchangeFile.objects.filter(session=stale_session).update(received_at=long_ago)
-    stale_folder = settings.KABINET_EXCHANGE_DIR / str(stale_session.pk)
-    for path in [stale_folder, *stale_folder.rglob("*")]:
-        os.utime(path, (long_ago.timestamp(), long_ago.timestamp()))
 
     assert OneC().checkauth()[0] == "success"
 
-    stale_session.refresh_from_db()
-    alive_session.refresh_from_db()
-    assert (stale_session.status, stale_session.error) == (
+    for session in (abandoned_session, ended_session, alive_session):
+        session.refresh_from_db()
+    assert (abandoned_session.status, abandoned_session.error) == (
         ExchangeSession.Status.FAILED,
         "Abandoned: no call from 1C for 30 minutes.",
     )
+    assert ExchangeFile.objects.get(session=abandoned_session).status == "failed"
+    assert (ended_session.status, ended_session.error) == (ExchangeSession.Status.COMPLETE, "")
+    assert abs((ended_session.finished_at - last_call).total_seconds()) < 1
     assert alive_session.status == ExchangeSession.Status.OPEN
-    assert not stale_folder.exists()
+    assert folders(settings) == [str(alive_session.pk)]
     assert not orphan.exists()
     assert (settings.KABINET_EXCHANGE_DIR / str(alive_session.pk) / "import.xml").exists()
-    # 1C, if it ever comes back with the old cookie, hears the session is over.
-    assert stale.call("import", filename="import.xml").startswith("failure")
+    # 1C, if it ever comes back with the old cookie, hears the import is over.
+    assert abandoned.call("import", filename="import.xml") == (
+        "failure\nimport.xml: Abandoned: no call from 1C for 30 minutes."
+    )
