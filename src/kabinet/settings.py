@@ -6,6 +6,7 @@ SQLite (WAL) unless DATABASE_URL is set; local-memory cache unless REDIS_URL is 
 import json
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -136,8 +137,13 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
+# Seconds a database connection is kept for the next request (0: closed after each one).
+# The development server (`runserver`, `kabinet demo`) runs each client connection in its own
+# thread, so a kept connection would only pile up there: it always closes them.
+DEV_SERVER = len(sys.argv) > 1 and sys.argv[1] in {"runserver", "demo"}
+DB_CONN_MAX_AGE = 0 if DEV_SERVER else int(os.environ.get("DB_CONN_MAX_AGE", 60))
 if database_url := os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=DB_CONN_MAX_AGE)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         # The portal's queries are short; PostgreSQL's JIT compiler only adds latency to them
@@ -316,8 +322,20 @@ KABINET_EXCHANGE_FILE_LIMIT = int(os.environ.get("KABINET_EXCHANGE_FILE_LIMIT", 
 KABINET_EXCHANGE_MAX_FILE = int(os.environ.get("KABINET_EXCHANGE_MAX_FILE", 4 * 1024**3))
 KABINET_EXCHANGE_MAX_UNZIPPED = int(os.environ.get("KABINET_EXCHANGE_MAX_UNZIPPED", 8 * 1024**3))
 KABINET_EXCHANGE_MAX_ENTRIES = int(os.environ.get("KABINET_EXCHANGE_MAX_ENTRIES", 200_000))
-# An import still "running" after this long lost its worker; the next mode=import re-queues it.
+# An archive unpacking to more than this many times its size is refused as a zip bomb.
+KABINET_EXCHANGE_MAX_RATIO = float(os.environ.get("KABINET_EXCHANGE_MAX_RATIO", 200))
+# Work folders kept after an exchange ends, per kind (catalog, orders), for diagnosis.
+KABINET_EXCHANGE_KEEP_SESSIONS = int(os.environ.get("KABINET_EXCHANGE_KEEP_SESSIONS", 3))
+# An exchange session with no call from 1C for this long (and no live import) is closed:
+# complete, or failed when an import was left unfinished; its work folder is then cleaned.
 KABINET_EXCHANGE_STALE_SECONDS = int(os.environ.get("KABINET_EXCHANGE_STALE_SECONDS", 1800))
+# mode=import waits this long (seconds) for the import to end before answering `progress`.
+KABINET_EXCHANGE_IMPORT_WAIT = float(os.environ.get("KABINET_EXCHANGE_IMPORT_WAIT", 5))
+# Wrong exchange passwords: free failures per address, then a delay doubling from
+# KABINET_EXCHANGE_AUTH_DELAY up to …_DELAY_MAX seconds per wrong attempt (never a lockout).
+KABINET_EXCHANGE_AUTH_FREE = int(os.environ.get("KABINET_EXCHANGE_AUTH_FREE", 5))
+KABINET_EXCHANGE_AUTH_DELAY = float(os.environ.get("KABINET_EXCHANGE_AUTH_DELAY", 1))
+KABINET_EXCHANGE_AUTH_DELAY_MAX = float(os.environ.get("KABINET_EXCHANGE_AUTH_DELAY_MAX", 10))
 # 1C's order status names (as in "Статус заказа", any case) → Kabinet statuses. Extend it for
 # your 1C with the environment variable of the same name, merged over this built-in map.
 KABINET_1C_STATUS_MAP_BUILT_IN = {

@@ -90,6 +90,7 @@ class ExchangeFile(models.Model):
     name = models.CharField(_("file"), max_length=500)  # sanitised relative path
     size = models.BigIntegerField(_("size, bytes"), default=0)
     chunks = models.PositiveIntegerField(_("pieces"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("import runs"), default=0)
     kind = models.CharField(_("content"), max_length=20, choices=Content.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED

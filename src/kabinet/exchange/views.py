@@ -9,12 +9,12 @@ import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from kabinet.accounts.access import machine_view
 from kabinet.exchange import services
+from kabinet.exchange.accounts import Refused, exchange_authenticate, exchange_user_may
 from kabinet.exchange.models import ExchangeSession
 from kabinet.exchange.orders_out import orders_query, orders_success
 from kabinet.exchange.protocol import SUCCESS, answer, failure
@@ -24,6 +24,11 @@ KINDS = {ExchangeSession.Kind.CATALOG, ExchangeSession.Kind.SALE}
 
 
 def _basic_user(request):
+    """The exchange user of the request's Basic credentials; None without credentials.
+
+    Raises ExchangeError with the plain-text reason for wrong ones (never the portal's login
+    throttle: its lockout page is HTML and would lock the supplier out of its own exchange).
+    """
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if not header.lower().startswith("basic "):
         return None
@@ -31,8 +36,18 @@ def _basic_user(request):
         login, _sep, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    user = authenticate(request, username=login, password=password)
-    return user if user is not None and services.exchange_user_may(user) else None
+    try:
+        return exchange_authenticate(
+            login=login, password=password, remote_addr=request.META.get("REMOTE_ADDR")
+        )
+    except Refused as refused:
+        reason = _("Wrong login or password, or no right to exchange.")
+        if refused.delay:
+            reason += " " + _(
+                "Too many wrong attempts from this address: each one is answered after "
+                "%(seconds)s s. The right password is always accepted."
+            ) % {"seconds": f"{refused.delay:g}"}
+        raise services.ExchangeError(reason) from None
 
 
 def _session(request, kind):
@@ -41,7 +56,7 @@ def _session(request, kind):
         session = (
             ExchangeSession.objects.filter(token=token, kind=kind).select_related("user").first()
         )
-        if session is not None and services.exchange_user_may(session.user):
+        if session is not None and exchange_user_may(session.user):
             return session
     user = _basic_user(request)
     if user is None:

@@ -5,18 +5,16 @@ serialised."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import connection, connections, transaction
-from django.utils import timezone
 
 from kabinet.catalog.models import Product
 from kabinet.exchange import catalog_import, importing, offers_import
 from kabinet.exchange.accounts import exchange_account_ensure
 from kabinet.exchange.importing import IMPORT_LOCK_KEY, import_file
 from kabinet.exchange.models import ExchangeFile
-from kabinet.exchange.services import exchange_file_run
+from kabinet.exchange.services import exchange_file_rerun, exchange_file_run
 from kabinet.exchange.tests import cml_writer as cml
 from kabinet.exchange.tests.exchange_client import OneC
 from kabinet.exchange.tests.snapshots import catalog_snapshot, without_times
@@ -38,6 +36,7 @@ def small_batches(monkeypatch, settings, tmp_path):
     settings.KABINET_EXCHANGE_DIR = tmp_path / "exchange"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LANGUAGE_CODE = "en"  # the answers asserted below are the English sources
+    settings.KABINET_EXCHANGE_IMPORT_WAIT = 0  # each poll answers at once: every step is seen
 
 
 def package(folder, *, version: int, products: range):
@@ -134,7 +133,7 @@ def test_an_interrupted_import_changes_nothing_and_a_rerun_ends_like_an_uninterr
 
 
 def test_a_file_left_running_by_a_killed_worker_is_queued_again_by_the_next_poll(
-    tmp_path, monkeypatch, settings
+    tmp_path, monkeypatch
 ):
     exchange_account_ensure(login="1c@supplier.local", password="exchange-secret")
     catalog, _offers = package(tmp_path / "v1", version=1, products=range(10))
@@ -154,12 +153,7 @@ def test_a_file_left_running_by_a_killed_worker_is_queued_again_by_the_next_poll
     assert file.status == ExchangeFile.Status.RUNNING
     assert Product.objects.count() == 0
 
-    assert client.call("import", filename="import.xml") == "progress\nimport.xml is being imported"
-    assert Product.objects.count() == 0
-
-    ExchangeFile.objects.filter(pk=file.pk).update(
-        started_at=timezone.now() - timedelta(seconds=settings.KABINET_EXCHANGE_STALE_SECONDS + 1)
-    )
+    # Nobody holds the file's import lock any more: the very next poll queues it again.
     assert client.call("import", filename="import.xml") == "progress\nimport.xml is queued again"
     assert client.import_until_done("import.xml") == "success\nimport.xml is imported"
     assert Product.objects.count() == 10
@@ -198,3 +192,76 @@ def test_an_import_holds_the_advisory_lock_so_a_second_one_waits(tmp_path, monke
     other.start()
     other.join()
     assert seen == {"other_got_it": True}  # released at commit
+
+
+def test_a_file_whose_worker_dies_every_time_fails_clearly_after_three_runs(
+    tmp_path, monkeypatch, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.KABINET_EXCHANGE_IMPORT_WAIT = 0  # nothing runs the queue here: do not wait
+    exchange_account_ensure(login="1c@supplier.local", password="exchange-secret")
+    catalog, _offers = package(tmp_path / "v1", version=1, products=range(10))
+    client = OneC()
+    client.checkauth()
+    client.call("init")
+    client.upload("import.xml", catalog.read_bytes())
+    assert client.call("import", filename="import.xml") == "progress\nimport.xml is queued"
+    file = ExchangeFile.objects.get(name="import.xml")
+
+    answers = []
+    for _run in range(3):
+        with monkeypatch.context() as patch:
+            fail_on_second_call(patch, catalog_import, "products_apply", error=WorkerKilled)
+            with pytest.raises(WorkerKilled):
+                exchange_file_run(file_id=file.pk)
+        answers.append(client.call("import", filename="import.xml"))
+
+    assert answers == [
+        "progress\nimport.xml is queued again",
+        "progress\nimport.xml is queued again",
+        "failure\nimport.xml: The import stopped with its worker 3 times (killed or out of "
+        "memory?); see the server log.",
+    ]
+    file.refresh_from_db()
+    assert (file.status, file.attempts) == (ExchangeFile.Status.FAILED, 3)
+    assert client.call("import", filename="import.xml") == answers[-1]
+    assert Product.objects.count() == 0
+
+    exchange_file_rerun(file_id=file.pk)  # staff's "Import again", the cause fixed
+    exchange_file_run(file_id=file.pk)
+    file.refresh_from_db()
+    assert (file.status, file.attempts) == (ExchangeFile.Status.DONE, 1)
+    assert Product.objects.count() == 10
+
+
+def test_a_worker_waits_a_moment_for_a_file_lock_someone_only_looked_at(tmp_path, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: the file lock")
+    import fcntl
+    import os
+
+    from kabinet.exchange.liveness import _lock_path
+
+    exchange_account_ensure(login="1c@supplier.local", password="exchange-secret")
+    catalog, _offers = package(tmp_path / "v1", version=1, products=range(3))
+    client = OneC()
+    client.checkauth()
+    client.call("init")
+    client.upload("import.xml", catalog.read_bytes())
+    file = ExchangeFile.objects.get(name="import.xml")
+    ExchangeFile.objects.filter(pk=file.pk).update(status=ExchangeFile.Status.QUEUED)
+    path = _lock_path(file.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)  # what import_alive() does for an instant
+    release = threading.Timer(0.3, lambda: fcntl.flock(descriptor, fcntl.LOCK_UN))
+    release.start()
+    try:
+        exchange_file_run(file_id=file.pk)
+    finally:
+        release.join()
+        os.close(descriptor)
+
+    file.refresh_from_db()
+    assert file.status == ExchangeFile.Status.DONE
+    assert Product.objects.count() == 3

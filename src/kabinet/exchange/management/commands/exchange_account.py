@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Create the 1C exchange account, or set a new password for it (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("login", help="E-mail-like login 1C will use, e.g. 1c@supplier.local")
+        parser.add_argument("login", help="The login 1C will use: 1c@supplier.local, onec, …")
         parser.add_argument("password")
 
     def handle(self, *args, login, password, **options):
