@@ -5,10 +5,12 @@ SQLite (WAL) unless DATABASE_URL is set; local-memory cache unless REDIS_URL is 
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,21 +29,42 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment; for development a key kept in var/ so sessions survive."""
+def _secret_key(debug: bool) -> str:
+    """SECRET_KEY from the environment; required in production (DEBUG off).
+
+    In development (DEBUG on) a generated key is kept in var/secret_key, readable by its owner
+    only, so sessions survive restarts.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if not debug:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production (DEBUG off) set the SECRET_KEY environment "
+            "variable to a long random string, e.g. the output of: "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(64))". '
+            "For development set DEBUG=1 instead."
+        )
     key_file = VAR_DIR / "secret_key"
     if key_file.exists():
+        if key_file.stat().st_mode & 0o077:
+            key_file.chmod(0o600)  # a key written by an older version was readable by all
         return key_file.read_text().strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
+    # Created with owner-only permissions from the start: no moment when others can read it.
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
+    print(
+        f"SECRET_KEY is not set: generated a development key into {key_file} (mode 0600). "
+        "Set SECRET_KEY in production.",
+        file=sys.stderr,
+    )
     return key
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
