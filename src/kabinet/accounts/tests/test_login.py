@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
 
@@ -177,3 +178,72 @@ def test_sessions_expire(client, partner_admin, settings):
 def test_supplier_staff_cannot_use_partner_pages(client, staff_user):
     client.force_login(staff_user)
     assert client.get("/").status_code == 403
+
+
+PRODUCTION_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "kabinet.accounts.hashers.TemporaryPasswordHasher",
+]
+
+
+@pytest.fixture
+def pbkdf2_rounds(monkeypatch, settings):
+    """The PBKDF2 rounds every login attempt spends, with the production hashers."""
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
+    rounds = []
+    real = hashers.pbkdf2
+
+    def counting(password, salt, iterations, *args, **kwargs):
+        rounds.append(iterations)
+        return real(password, salt, iterations, *args, **kwargs)
+
+    monkeypatch.setattr(hashers, "pbkdf2", counting)
+    return rounds
+
+
+@pytest.mark.parametrize(
+    "case", ["temporary password", "own password", "unknown login", "blocked account"]
+)
+def test_a_wrong_password_costs_the_same_hashing_for_every_kind_of_account(
+    client, partner, pbkdf2_rounds, case
+):
+    """Timing must not tell which accounts are still on their issued temporary password."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    user = UserFactory(partner=partner, email="someone@alpha.example", is_active=True)
+    password = {
+        "temporary password": services.password_temporary_hash("TempPass12345"),
+        "own password": make_password("Own-passw0rd!"),
+        "unknown login": make_password("Own-passw0rd!"),
+        "blocked account": make_password("Own-passw0rd!"),
+    }[case]
+    User.objects.filter(pk=user.pk).update(
+        password=password,
+        must_change_password=case == "temporary password",
+        is_active=case != "blocked account",
+    )
+    username = "nobody@alpha.example" if case == "unknown login" else "someone@alpha.example"
+    pbkdf2_rounds.clear()
+
+    response = client.post(LOGIN_URL, {"username": username, "password": "wrong-Guess1"})
+
+    assert response.status_code == 200
+    assert sum(pbkdf2_rounds) == PBKDF2PasswordHasher.iterations == 1_000_000
+
+
+def test_the_right_temporary_password_is_checked_cheaply_then_rehashed(
+    client, partner, pbkdf2_rounds
+):
+    user = UserFactory(partner=partner, email="someone@alpha.example")
+    User.objects.filter(pk=user.pk).update(
+        password=services.password_temporary_hash("TempPass12345"), must_change_password=True
+    )
+    pbkdf2_rounds.clear()
+    response = client.post(
+        LOGIN_URL, {"username": "someone@alpha.example", "password": "TempPass12345"}
+    )
+    assert response.status_code == 302
+    # The cheap check, then the re-hash with the full cost (no padding on success).
+    assert pbkdf2_rounds == [5_000, 1_000_000]
