@@ -198,15 +198,23 @@ SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 PHONE_REGION = os.environ.get("PHONE_REGION", "RU")
 
+# Behind a TLS-terminating proxy: trust X-Forwarded-Proto, and take the client's address from
+# X-Forwarded-For as appended by this many proxies (the login and reset throttles count it).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+KABINET_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0))
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-# Lock the (login, address) pair, and the address alone after many tries on many logins.
+# Lock the (login, address) pair after AXES_FAILURE_LIMIT failures, and the address alone after
+# this many failures on any logins (kabinet.accounts.throttle); never an account as such.
+KABINET_LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "kabinet.accounts.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "kabinet.accounts.throttle.client_address"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "kabinet.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kabinet.accounts.views.auth.lockout"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 # --- Internationalisation ------------------------------------------------------------------
@@ -285,7 +293,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_PROXY"):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -247,3 +247,79 @@ def test_the_right_temporary_password_is_checked_cheaply_then_rehashed(
     assert response.status_code == 302
     # The cheap check, then the re-hash with the full cost (no padding on success).
     assert pbkdf2_rounds == [5_000, 1_000_000]
+
+
+def login_from(client, username, password, address, forwarded=None):
+    extra = {"REMOTE_ADDR": address}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
+
+
+def test_failures_from_one_address_do_not_lock_the_account_for_another_address(
+    english, partner_admin
+):
+    for _attempt in range(5):
+        login_from(english, "admin@alpha.example", "wrong", "203.0.113.5")
+    assert login_from(english, "admin@alpha.example", PASSWORD, "203.0.113.5").status_code == 429
+    response = login_from(english, "admin@alpha.example", PASSWORD, "198.51.100.7")
+    assert response.status_code == 302
+    assert english.session["_auth_user_id"] == str(partner_admin.pk)
+
+
+def test_many_failures_on_many_logins_lock_the_address_and_only_it(
+    english, partner_admin, settings
+):
+    settings.KABINET_LOGIN_ADDRESS_LIMIT = 12
+    for number in range(12):  # 3 failures each: no (login, address) pair reaches its limit
+        login_from(english, f"guess{number // 3}@alpha.example", "wrong", "203.0.113.5")
+    response = login_from(english, "admin@alpha.example", PASSWORD, "203.0.113.5")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in english.session
+    assert login_from(english, "admin@alpha.example", PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_eleven_failures_do_not_reach_an_address_limit_of_twelve(english, partner_admin, settings):
+    settings.KABINET_LOGIN_ADDRESS_LIMIT = 12
+    for number in range(11):
+        login_from(english, f"guess{number // 3}@alpha.example", "wrong", "203.0.113.5")
+    assert login_from(english, "admin@alpha.example", PASSWORD, "203.0.113.5").status_code == 302
+
+
+PROXY = "10.0.0.2"
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_what_counts(
+    english, partner_admin, settings
+):
+    settings.KABINET_TRUSTED_PROXIES = 1
+    for _attempt in range(5):
+        # The attacker claims an address of its own; the proxy appends the real one.
+        login_from(english, "admin@alpha.example", "wrong", PROXY, "198.51.100.7, 203.0.113.5")
+    response = login_from(english, "admin@alpha.example", PASSWORD, PROXY, "203.0.113.5")
+    assert response.status_code == 429
+    # The owner, through the same proxy from elsewhere (even the address the attacker claimed).
+    response = login_from(english, "admin@alpha.example", PASSWORD, PROXY, "198.51.100.7")
+    assert response.status_code == 302
+    assert english.session["_auth_user_id"] == str(partner_admin.pk)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (0, "203.0.113.5", "198.51.100.7", "203.0.113.5"),  # no proxy: the header is a claim
+        (1, PROXY, "198.51.100.7", "198.51.100.7"),
+        (1, PROXY, "1.2.3.4, 198.51.100.7", "198.51.100.7"),
+        (2, PROXY, "1.2.3.4, 198.51.100.7, 10.0.0.1", "198.51.100.7"),
+        (2, PROXY, "198.51.100.7", PROXY),  # not through both proxies: trust nothing forwarded
+        (1, PROXY, "", PROXY),
+        (1, PROXY, "not-an-address", PROXY),
+        (1, PROXY, " 2001:db8::1 ", "2001:db8::1"),
+    ],
+)
+def test_client_address(rf, settings, proxies, remote, forwarded, expected):
+    from kabinet.accounts.throttle import client_address
+
+    settings.KABINET_TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
