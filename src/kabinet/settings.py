@@ -196,6 +196,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 12 * 3600))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Password-reset letters: at most this many per account, and requests per client address, an hour.
+KABINET_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", 3))
+KABINET_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", 20))
 PHONE_REGION = os.environ.get("PHONE_REGION", "RU")
 
 # Behind a TLS-terminating proxy: trust X-Forwarded-Proto, and take the client's address from

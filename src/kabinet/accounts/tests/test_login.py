@@ -1,9 +1,11 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from kabinet.accounts import services
 from kabinet.accounts.models import User
@@ -323,3 +325,46 @@ def test_client_address(rf, settings, proxies, remote, forwarded, expected):
     settings.KABINET_TRUSTED_PROXIES = proxies
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+RESET_URL = "/account/password/reset/"
+
+
+def test_twenty_reset_requests_for_one_account_send_at_most_three_letters(client, partner_admin):
+    for number in range(20):
+        # From changing addresses: the per-account limit holds whatever the address.
+        response = client.post(
+            RESET_URL, {"email": "Admin@Alpha.example"}, REMOTE_ADDR=f"203.0.113.{number}"
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:password-reset-sent")
+    assert len(mail.outbox) == 3
+    assert {tuple(letter.to) for letter in mail.outbox} == {("admin@alpha.example",)}
+
+
+def test_reset_requests_from_one_address_are_limited_across_accounts(client, partner, settings):
+    settings.KABINET_RESET_ADDRESS_LIMIT = 4
+    for number in range(6):
+        UserFactory(partner=partner, email=f"user{number}@alpha.example")
+    for number in range(6):
+        response = client.post(
+            RESET_URL, {"email": f"user{number}@alpha.example"}, REMOTE_ADDR="203.0.113.5"
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:password-reset-sent")
+    assert [letter.to for letter in mail.outbox] == [
+        [f"user{number}@alpha.example"] for number in range(4)
+    ]
+    client.post(RESET_URL, {"email": "user5@alpha.example"}, REMOTE_ADDR="198.51.100.7")
+    assert mail.outbox[-1].to == ["user5@alpha.example"]
+
+
+def test_the_reset_limit_counts_the_last_hour_only(client, partner_admin):
+    from kabinet.accounts.models import PasswordResetRequest
+
+    for _request in range(3):
+        client.post(RESET_URL, {"email": "admin@alpha.example"})
+    assert len(mail.outbox) == 3
+    PasswordResetRequest.objects.update(created_at=timezone.now() - timedelta(hours=1, minutes=1))
+    client.post(RESET_URL, {"email": "admin@alpha.example"})
+    assert len(mail.outbox) == 4
