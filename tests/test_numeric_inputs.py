@@ -254,7 +254,8 @@ def test_page_numbers_of_every_paged_list(buyer, partner, goods, path):
     @EXAMPLES
     @given(page=PAGE_TEXT, other=PAGE_TEXT)
     def check(page, other):
-        response = buyer.get(url, {"page": page, "section": other, "brand": other})
+        query = {"page": page, "section": other, "brand": other, "prop": f"{other}:x"}
+        response = buyer.get(url, {**query, "counterparty": other})
         assert_no_server_error(response)
         assert response.status_code in (200, 404)
 
