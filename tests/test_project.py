@@ -93,3 +93,22 @@ def test_development_generates_a_key_only_its_owner_can_read_and_says_so(tmp_pat
     assert second.returncode == 0, second.stderr
     assert "generated" not in second.stderr  # the same key is kept
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_behind_a_proxy_the_throttles_trust_one_forwarding_proxy_unless_told(tmp_path):
+    def trusted(**env):
+        result = kabinet(
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.KABINET_TRUSTED_PROXIES)",
+            DEBUG="1",
+            DJANGO_SETTINGS_MODULE="kabinet.settings",
+            KABINET_VAR_DIR=str(tmp_path),
+            **{"BEHIND_PROXY": None, "TRUSTED_PROXY_COUNT": None, **env},
+        )
+        assert result.returncode == 0, result.stderr
+        return int(result.stdout.split()[-1])
+
+    assert trusted() == 0
+    assert trusted(BEHIND_PROXY="1") == 1
+    assert trusted(BEHIND_PROXY="1", TRUSTED_PROXY_COUNT="2") == 2
