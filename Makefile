@@ -24,7 +24,7 @@ install: $(BIN)/activate
 	$(BIN)/pip install -q --disable-pip-version-check -e ".[dev]"
 	npm ci --no-audit --no-fund --loglevel=error
 	@command -v msgfmt >/dev/null || $(MAKE) system-packages
-	cd src/kabinet && ../../$(BIN)/kabinet compilemessages -v0
+	cd src/kabinet && DEBUG=1 ../../$(BIN)/kabinet compilemessages -v0
 
 demo: install
 	DEBUG=1 $(BIN)/kabinet demo
@@ -32,7 +32,7 @@ demo: install
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/kabinet makemigrations --check --dry-run -v1
+	DEBUG=1 $(BIN)/kabinet makemigrations --check --dry-run -v1
 
 test-sqlite:
 	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m "not e2e" -q -n 2 --durations=5

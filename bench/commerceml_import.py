@@ -118,6 +118,7 @@ def measure(files: list[Path], profile: Path | None) -> dict:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabinet.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
     django.setup()
     from kabinet.exchange.classifiers import classifier_merge, classifier_of
     from kabinet.exchange.importing import import_file
@@ -179,6 +180,7 @@ def _database_counts() -> dict:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabinet.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
     django.setup()
     from kabinet.catalog.models import Product, ProductProperty, Variant
     from kabinet.pricing.models import Price, Stock

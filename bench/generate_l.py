@@ -29,6 +29,7 @@ import django
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     sys.exit("DATABASE_URL must point at PostgreSQL (e.g. .../kabinet_bench); SQLite is refused.")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabinet.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
 django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402

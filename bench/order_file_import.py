@@ -47,6 +47,7 @@ MAX_ROWS = 100_100
 
 def django_setup(media_root: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabinet.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
     os.environ.update(
         DEBUG="0",
         SECURE_SSL_REDIRECT="0",

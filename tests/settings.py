@@ -1,5 +1,10 @@
 """Test settings: production settings less HTTPS redirects, with fast password hashing."""
 
+import os
+
+# Production settings refuse to start without a SECRET_KEY; the tests run with DEBUG off.
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
+
 from kabinet.settings import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -52,21 +53,42 @@ def env_mapping(name: str, default: dict[str, str]) -> dict[str, str]:
     return {**default, **extra}
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment; for development a key kept in var/ so sessions survive."""
+def _secret_key(debug: bool) -> str:
+    """SECRET_KEY from the environment; required in production (DEBUG off).
+
+    In development (DEBUG on) a generated key is kept in var/secret_key, readable by its owner
+    only, so sessions survive restarts.
+    """
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if not debug:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production (DEBUG off) set the SECRET_KEY environment "
+            "variable to a long random string, e.g. the output of: "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(64))". '
+            "For development set DEBUG=1 instead."
+        )
     key_file = VAR_DIR / "secret_key"
     if key_file.exists():
+        if key_file.stat().st_mode & 0o077:
+            key_file.chmod(0o600)  # a key written by an older version was readable by all
         return key_file.read_text().strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
+    # Created with owner-only permissions from the start: no moment when others can read it.
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
+    print(
+        f"SECRET_KEY is not set: generated a development key into {key_file} (mode 0600). "
+        "Set SECRET_KEY in production.",
+        file=sys.stderr,
+    )
     return key
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -203,17 +225,28 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 12 * 3600))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Password-reset letters: at most this many per account, and requests per client address, an hour.
+KABINET_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", 3))
+KABINET_RESET_ADDRESS_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", 20))
 PHONE_REGION = os.environ.get("PHONE_REGION", "RU")
+
+# Behind a TLS-terminating proxy: trust X-Forwarded-Proto, and take the client's address from
+# X-Forwarded-For as appended by this many proxies (the login and reset throttles count it).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+KABINET_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0))
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-# Lock the (login, address) pair, and the address alone after many tries on many logins.
+# Lock the (login, address) pair after AXES_FAILURE_LIMIT failures, and the address alone after
+# this many failures on any logins (kabinet.accounts.throttle); never an account as such.
+KABINET_LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "kabinet.accounts.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "kabinet.accounts.throttle.client_address"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "kabinet.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kabinet.accounts.views.auth.lockout"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 # --- Internationalisation ------------------------------------------------------------------
@@ -294,7 +327,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_PROXY"):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -8,6 +8,8 @@ class TemporaryPasswordHasher(PBKDF2PasswordHasher):
     rounds would take minutes; a random temporary password does not need key stretching to be
     out of reach of guessing. It is never the default hasher: the user's own password is hashed
     with the full cost, and Django re-hashes this one at the first successful login.
+    Checking a wrong password against it is topped up to the full cost
+    (backends.hasher_cost_even_out), so timing does not tell which accounts are not activated.
     """
 
     algorithm = "kabinet_temp_pbkdf2_sha256"

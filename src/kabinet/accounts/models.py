@@ -268,3 +268,23 @@ class User(AbstractBaseUser, PermissionsMixin):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+
+class PasswordResetRequest(models.Model):
+    """A request for a password-reset letter, kept a day for the throttle (services)."""
+
+    email = models.CharField(_("e-mail"), max_length=254)
+    address = models.GenericIPAddressField(_("IP address"), null=True)
+    allowed = models.BooleanField(_("letter allowed"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [
+            models.Index(fields=["email", "created_at"]),
+            models.Index(fields=["address", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"

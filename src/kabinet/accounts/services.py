@@ -3,6 +3,7 @@
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -10,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from kabinet.accounts.models import ALL_SECTIONS, Section, User
+from kabinet.accounts.models import ALL_SECTIONS, PasswordResetRequest, Section, User
 from kabinet.accounts.phones import phone_normalize
 from kabinet.accounts.scope import Scope
 from kabinet.accounts.selectors import counterparty_qs, employee_get
@@ -210,3 +212,24 @@ def invitation_send(*, user: User, password: str, language: str | None = None) -
             from_email=None,
             recipient_list=[user.email],
         )
+
+
+@transaction.atomic
+def password_reset_request_record(*, email: str, address: str | None) -> bool:
+    """Records a request for a password-reset letter; True when the letter may be sent.
+
+    At most KABINET_RESET_ADDRESS_LIMIT requests per client address and
+    KABINET_RESET_ACCOUNT_LIMIT letters per e-mail (so per account) an hour. The caller answers
+    the same either way, so the throttle tells nobody whether an account exists.
+    """
+    now = timezone.now()
+    PasswordResetRequest.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+    last_hour = PasswordResetRequest.objects.filter(created_at__gte=now - timedelta(hours=1))
+    email = email.strip().lower()
+    allowed = (
+        last_hour.filter(address=address).count() < settings.KABINET_RESET_ADDRESS_LIMIT
+        and last_hour.filter(email=email, allowed=True).count()
+        < settings.KABINET_RESET_ACCOUNT_LIMIT
+    )
+    PasswordResetRequest.objects.create(email=email, address=address, allowed=allowed)
+    return allowed

@@ -39,10 +39,13 @@ def quantity_parse(value) -> Decimal:
             raise ValidationError(QUANTITY_INVALID, code="invalid") from None
     if not quantity.is_finite():
         raise ValidationError(QUANTITY_INVALID, code="invalid")
-    if quantity != quantity.quantize(QUANTITY_STEP, rounding=ROUND_FLOOR):
-        raise ValidationError(QUANTITY_TOO_PRECISE, code="precision")
+    # Size first: quantizing 1e25 to thousandths overflows Decimal's precision.
     if quantity > QUANTITY_MAX:
         raise ValidationError(QUANTITY_TOO_LARGE, code="too_large")
+    if quantity < -QUANTITY_MAX:
+        raise ValidationError(QUANTITY_NOT_POSITIVE, code="not_positive")
+    if quantity != quantity.quantize(QUANTITY_STEP, rounding=ROUND_FLOOR):
+        raise ValidationError(QUANTITY_TOO_PRECISE, code="precision")
     return quantity
 
 

@@ -58,6 +58,7 @@ from kabinet.pricing.selectors import (
 
 SORTS = ("name", "article", "price", "-price", "stock")
 MAX_PER_PAGE = 200
+PAGE_MAX = 10**6
 HUNDRED = Value(Decimal(100))
 
 
@@ -209,7 +210,8 @@ def catalog_page(
     context = _context(scope, agreement)
     sort = sort if sort in SORTS else "name"
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
-    page = max(int(page), 1)
+    # Past the last page shows the last one; a huge number must not overflow the row offset.
+    page = min(max(int(page), 1), PAGE_MAX)
     query = " ".join(query.split())
     brand_ids = sorted({int(b) for b in brand_ids})
     property_filters = {int(k): sorted(set(v)) for k, v in (property_filters or {}).items() if v}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from kabinet.accounts.access import partner_view
 from kabinet.accounts.models import Section
+from kabinet.cart.selectors import ID_MAX
 from kabinet.catalog import selectors
 from kabinet.catalog.stock import stock_display
 from kabinet.core.htmx import vary_on_htmx, wants_fragment
@@ -23,10 +24,12 @@ SAFE_METHODS = ("GET", "HEAD")
 
 
 def _int(value, default=None):
+    """A number from the query string; beyond a database id's range it is malformed too."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return number if abs(number) <= ID_MAX else default
 
 
 def _list_params(query) -> dict:

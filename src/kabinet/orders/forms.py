@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kabinet.cart.rules import quantity_parse
+from kabinet.cart.selectors import ID_MAX
 from kabinet.orders.selectors import StatusGroup
 from kabinet.orders.workflow import Status
 
@@ -66,6 +67,11 @@ class OrderFilterForm(forms.Form):
         return self.cleaned_data.get("page") or 1
 
 
+def _is_id(text: str) -> bool:
+    """A database id written in ASCII digits ("²".isdigit() too, but int() refuses it)."""
+    return text.isascii() and text.isdigit() and int(text) <= ID_MAX
+
+
 class DraftForm(forms.Form):
     """A draft's header; its lines come as `line-<variant_id>` quantities (empty or 0: remove)."""
 
@@ -93,11 +99,12 @@ class DraftForm(forms.Form):
         cleaned = super().clean()
         self.lines = {}
         for key, value in self.data.items():
-            if not key.startswith(LINE_PREFIX) or not key[len(LINE_PREFIX) :].isdigit():
+            variant = key[len(LINE_PREFIX) :]
+            if not key.startswith(LINE_PREFIX) or not _is_id(variant):
                 continue
             if not str(value).strip():
                 continue
             quantity = quantity_parse(value)  # raises ValidationError when not a number
             if quantity != 0:
-                self.lines[int(key[len(LINE_PREFIX) :])] = quantity
+                self.lines[int(variant)] = quantity
         return cleaned

@@ -109,7 +109,7 @@ def order_shortage(request, order_id: int):
     """The partner's per-line answer to a shortage (E3): accept or reject each line."""
     answers = {}
     for key, value in request.POST.items():
-        if key.startswith("line-") and key[5:].isdigit():
+        if key.startswith("line-") and key[5:].isascii() and key[5:].isdigit():
             answers[int(key[5:])] = value
     return _apply(
         request,

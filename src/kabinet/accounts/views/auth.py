@@ -6,6 +6,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kabinet.accounts import services
 from kabinet.accounts.access import public_view
 from kabinet.accounts.forms import LoginForm, PasswordResetSetForm
+from kabinet.accounts.throttle import client_address
 
 login = public_view(
     auth_views.LoginView.as_view(
@@ -22,8 +24,21 @@ login = public_view(
     )
 )
 logout = public_view(auth_views.LogoutView.as_view())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail, throttled per address and per account with the same answer."""
+
+    def form_valid(self, form):
+        if services.password_reset_request_record(
+            email=form.cleaned_data["email"], address=client_address(self.request)
+        ):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
 password_reset = public_view(
-    auth_views.PasswordResetView.as_view(
+    PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
