@@ -5,8 +5,9 @@ costs and how many are in stock comes from `pricing.selectors.variants_priced` â
 all variants of a page. A page costs a fixed number of queries whatever its size: the pricing
 context, one for the page of products, one for their variants with prices and stock, and, on a
 cache miss, one each for the total, the facets and the section tree (cached for a few minutes:
-they are navigation aids; rows, prices and stock are always read live). A product outside the
-agreement's assortment is 404, like a missing one.
+they are navigation aids; rows, prices and stock are always read live). A search that finds
+nothing as typed costs a few more (see "Search" below). A product outside the agreement's
+assortment is 404, like a missing one.
 """
 
 from collections.abc import Iterable, Mapping
@@ -177,7 +178,8 @@ def _stock_key():
 # product must hold it): `LIKE '%stem%'`, served by a trigram index on PostgreSQL. When that
 # finds nothing, the query is tried in the other keyboard layout, then with typos forgiven â€”
 # each step only when the one before found nothing, so a query that finds something costs no
-# more than before.
+# more than before. Each further step costs its facet query; a typo search also one query for
+# the ids of the most similar products (and one to set pg_trgm's threshold on PostgreSQL).
 
 SIMILAR_MIN_LENGTH = 4  # shorter words are never taken for typos of others
 SIMILAR_LIMIT = 1000  # products taken at most for a query with typos, the most similar first
