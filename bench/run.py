@@ -137,6 +137,36 @@ def _cycle(kinds, i: int, url: str) -> Request:
     return (label, "get", url, params(), {})
 
 
+@scenario(
+    "P1s", "catalog search in Russian (issue 8): forms, variants, layout, typos", "catalog:list"
+)
+def catalog_search(bench: Bench, count: int) -> list[Request]:
+    url, rng = reverse("catalog:list"), bench.rng
+    # articles with Cyrillic letters that look Latin, typed in Latin ("СТ-00038" as "CT-00038")
+    cyrillic = Product.objects.filter(article__regex=r"^[АВЕКМНОРСТХУ]{2}-").order_by("?")
+    latin = [
+        a.translate(str.maketrans("АВЕКМНОРСТХУ", "ABEKMHOPCTXY"))
+        for a in cyrillic.values_list("article", flat=True)[:20]
+    ]
+    kinds = [
+        (
+            "word forms (маски, шприцы, перчатка…)",
+            ["маски", "шприцы", "перчатка", "бинты", "иглы", "халаты"],
+        ),
+        (
+            "with a variant (шприц 5 мл, перчатки m…)",
+            ["шприц 5 мл", "перчатки нитриловые m", "шприц 10 мл", "бинт 7 м", "катетер 14 fr"],
+        ),
+        ("a Latin article for a Cyrillic one", latin or ["CT-00038"]),
+        ("wrong keyboard layout (ighbw…)", ["ighbw", "gthxfnrb", "vfcrb", ",bYn"]),
+        ("a typo: nothing as typed (перчтки…)", ["перчтки", "шприцц", "респиратр", "катетор"]),
+    ]
+    return [
+        (label, "get", url, {"q": rng.choice(words)}, {})
+        for label, words in (kinds[i % len(kinds)] for i in range(count))
+    ]
+
+
 @scenario("P1+", "product card (matrix, prices, stock, documents)", "catalog:product")
 def product_card(bench: Bench, count: int) -> list[Request]:
     ids = Product.objects.annotate(n=Count("variants")).filter(n__gt=1).order_by("?")

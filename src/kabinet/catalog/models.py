@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kabinet.accounts.models import ext_id_field
+from kabinet.catalog.search import search_normalize
 from kabinet.core.text import contains_number
 
 
@@ -107,9 +108,14 @@ class Product(models.Model):
         _("volume, m³"), max_digits=10, decimal_places=4, null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
-    # Lower-cased name, article, barcodes and codes: SQLite folds only ASCII case, so search
-    # compares against this column, written by catalog.services.
+    # Name, article, barcodes and codes as compared (`catalog.search.search_normalize`: lower
+    # case — SQLite folds only ASCII —, ё as е, look-alike Cyrillic letters as Latin), written
+    # by catalog.services.product_search_text_refresh and the 1C importer.
     search_text = models.TextField(editable=False, blank=True)
+    # The article and the 1C code as compared whole (the same fold): exact matches in search
+    # and quick order. Kept by `save()` and by the refresh above.
+    article_key = models.CharField(max_length=100, editable=False, blank=True, db_index=True)
+    erp_code_key = models.CharField(max_length=50, editable=False, blank=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -131,6 +137,14 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.article_key = search_normalize(self.article)
+        self.erp_code_key = search_normalize(self.erp_code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"article", "erp_code"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "article_key", "erp_code_key"}
+        super().save(*args, **kwargs)
 
 
 class ProductProperty(models.Model):

@@ -3,7 +3,8 @@
     product_search_text_refresh(product_ids)   # after saving products, variants or barcodes
     catalog_cache_clear()                      # after changing sections (or in bulk loads)
 
-Search compares normalised words (`search_normalize`) with `Product.search_text`.
+Search compares normalised words with `Product.search_text` and whole codes with
+`Product.article_key` / `erp_code_key`; how texts are normalised is `catalog.search`.
 """
 
 from collections.abc import Iterable
@@ -11,36 +12,31 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import transaction
 
-from kabinet.catalog.models import Barcode, Product
+from kabinet.catalog.models import Barcode, Product, Variant
+from kabinet.catalog.search import product_search_text, search_normalize, search_tokens
 from kabinet.pricing.selectors import SECTION_TREE_CACHE_KEY
 
+__all__ = [  # the text functions, for callers that import them from here
+    "catalog_cache_clear",
+    "catalog_cache_version",
+    "product_search_text",
+    "product_search_text_refresh",
+    "search_normalize",
+    "search_tokens",
+]
+
 REFRESH_BATCH = 1000
+SEARCH_FIELDS = ["search_text", "article_key", "erp_code_key"]
 CATALOG_VERSION_KEY = "catalog:version"
-
-
-def search_normalize(text: str) -> str:
-    """Lower-case in Python (SQLite folds only ASCII) and spell ё as е, as people type it."""
-    return " ".join(text.lower().replace("ё", "е").split())
-
-
-def search_tokens(query: str) -> list[str]:
-    """The words of a search query, normalised like `Product.search_text`, without repeats."""
-    return list(dict.fromkeys(search_normalize(query).split()))
-
-
-def product_search_text(
-    *, name: str, article: str, erp_code: str, ext_id: str | None, barcodes: Iterable[str]
-) -> str:
-    """The search text of one product (for bulk writers that hold the values already)."""
-    parts = [name, article, erp_code, ext_id or "", *sorted(barcodes)]
-    return search_normalize(" ".join(parts))
 
 
 @transaction.atomic
 def product_search_text_refresh(product_ids: Iterable[int]) -> int:
-    """Rewrite `Product.search_text` of the given products; returns how many were written.
+    """Rewrite the search columns of the given products (`search_text`, `article_key`,
+    `erp_code_key`); returns how many products were written.
 
-    The text holds the name, article, 1C code, 1C id and the barcodes of every variant, so
+    The text holds the name, article, 1C code, 1C id, and the barcodes and characteristic
+    values of every variant, so
     one `search_text LIKE '%word%'` per word of the query finds a product by any of them,
     identically on SQLite and PostgreSQL (where a trigram index serves the LIKE).
     """
@@ -53,9 +49,14 @@ def product_search_text_refresh(product_ids: Iterable[int]) -> int:
             "variant__product_id", "code"
         ):
             barcodes.setdefault(product_id, []).append(code)
+        characteristics: dict[int, list[dict]] = {}
+        for product_id, values in Variant.objects.filter(product_id__in=batch).values_list(
+            "product_id", "characteristics"
+        ):
+            characteristics.setdefault(product_id, []).append(values)
         products = list(
             Product.objects.filter(pk__in=batch).only(
-                "pk", "name", "article", "erp_code", "ext_id", "search_text"
+                "pk", "name", "article", "erp_code", "ext_id", *SEARCH_FIELDS
             )
         )
         changed = []
@@ -66,11 +67,13 @@ def product_search_text_refresh(product_ids: Iterable[int]) -> int:
                 erp_code=product.erp_code,
                 ext_id=product.ext_id,
                 barcodes=barcodes.get(product.pk, ()),
+                characteristics=characteristics.get(product.pk, ()),
             )
-            if text != product.search_text:
-                product.search_text = text
+            values = (text, search_normalize(product.article), search_normalize(product.erp_code))
+            if values != tuple(getattr(product, field) for field in SEARCH_FIELDS):
+                product.search_text, product.article_key, product.erp_code_key = values
                 changed.append(product)
-        Product.objects.bulk_update(changed, ["search_text"])
+        Product.objects.bulk_update(changed, SEARCH_FIELDS)
         written += len(changed)
     return written
 

@@ -45,7 +45,7 @@ def _list_params(query) -> dict:
         "brand_ids": [b for b in (_int(v) for v in query.getlist("brand")) if b is not None],
         "property_filters": properties,
         "in_stock": query.get("in_stock") == "1",
-        "sort": query.get("sort", "name"),
+        "sort": query.get("sort", ""),
         "page": max(_int(query.get("page"), 1), 1),
     }
 

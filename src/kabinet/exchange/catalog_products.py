@@ -23,7 +23,7 @@ from kabinet.catalog.models import (
     Property,
     Variant,
 )
-from kabinet.catalog.services import search_normalize
+from kabinet.catalog.search import product_search_text, search_normalize
 from kabinet.exchange.commerceml import model as cml
 from kabinet.exchange.upserts import ids_by_ext_id, rows_upsert
 
@@ -42,6 +42,8 @@ PRODUCT_FIELDS = (
     "weight_kg",
     "is_active",
     "search_text",
+    "article_key",
+    "erp_code_key",
 )
 VARIANT_FIELDS = ("ext_id", "product_id", "name", "color", "size", "characteristics", "is_active")
 
@@ -107,12 +109,22 @@ def products_apply(items: list[cml.Product], state, counts: Counter) -> None:
     }
     new_barcodes = {pair for pair in _item_barcodes(items) if pair[0] in written}
     barcodes = _barcodes(products, new_barcodes)
+    characteristics = _characteristics(products, variant_items)
     rows = []
     for ext_id, item in products.items():
         section_id = state.section_for(item.group_ids)
         state.sections.add(section_id)
         state.seen_products.add(ext_id)
-        rows.append(_product_row(ext_id, item, section_id, state, barcodes.get(ext_id, ())))
+        rows.append(
+            _product_row(
+                ext_id,
+                item,
+                section_id,
+                state,
+                barcodes.get(ext_id, ()),
+                characteristics.get(ext_id, ()),
+            )
+        )
     product_ids = ids_upsert(Product, PRODUCT_FIELDS, rows, counts=counts, label="products")
 
     variant_ids = _variants_apply(
@@ -128,14 +140,21 @@ def products_apply(items: list[cml.Product], state, counts: Counter) -> None:
     _images_apply(products, product_ids, state.files_root, counts)
 
 
-def _product_row(ext_id, item: cml.Product, section_id, state, barcodes) -> tuple:
+def _product_row(ext_id, item: cml.Product, section_id, state, barcodes, characteristics) -> tuple:
     requisites = item.requisites
     name = (item.name or requisites.get("Полное наименование") or ext_id)[:500]
     article = (item.article or "")[:100]
     erp_code = (requisites.get("Код") or "")[:50]
-    # The text catalog.services.product_search_text_refresh would write, written right away:
-    # refreshing it afterwards would read every product of the package back.
-    search_text = search_normalize(" ".join([name, article, erp_code, ext_id, *sorted(barcodes)]))
+    # The columns catalog.services.product_search_text_refresh would write, written right away:
+    # refreshing them afterwards would read every product of the package back.
+    search_text = product_search_text(
+        name=name,
+        article=article,
+        erp_code=erp_code,
+        ext_id=ext_id,
+        barcodes=barcodes,
+        characteristics=characteristics,
+    )
     return (
         ext_id,
         name,
@@ -149,6 +168,8 @@ def _product_row(ext_id, item: cml.Product, section_id, state, barcodes) -> tupl
         _decimal(requisites.get("Вес")),
         not item.deleted,
         search_text,
+        search_normalize(article),
+        search_normalize(erp_code),
     )
 
 
@@ -171,6 +192,24 @@ def _barcodes(products, new_barcodes) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for product, _variant, code in pairs:
         found.setdefault(product, []).append(code)
+    return found
+
+
+def _characteristics(products, variant_items) -> dict[str, list[dict]]:
+    """The characteristics of every variant each product will have (stored and this batch's,
+    the batch's winning), for its search text."""
+    by_variant = {
+        (product, variant): values
+        for product, variant, values in Variant.objects.filter(
+            product__ext_id__in=list(products)
+        ).values_list("product__ext_id", "ext_id", "characteristics")
+    }
+    for item in variant_items:
+        key = f"{item.id}#{item.variant_id}"
+        by_variant[(item.id, key)] = split_characteristics(item.characteristics)[2]
+    found: dict[str, list[dict]] = {}
+    for (product, _variant), values in by_variant.items():
+        found.setdefault(product, []).append(values)
     return found
 
 

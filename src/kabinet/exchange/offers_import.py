@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import connection
 
 from kabinet.catalog.models import Product, Variant
+from kabinet.catalog.services import product_search_text_refresh
 from kabinet.exchange.catalog_import import (
     BATCH,
     ID_CHUNK,
@@ -235,6 +236,8 @@ def _variants_create(offers: list[cml.Offer], state: _OffersState, counts: Count
         returning=("ext_id", "id"),
     )
     counts["variants_created"] += len(saved)
+    # the products' search texts hold their variants' characteristic values ("5 мл")
+    product_search_text_refresh({row[1] for row in new.values() if row[5]})
     return dict(saved)
 
 

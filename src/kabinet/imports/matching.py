@@ -82,9 +82,10 @@ def attempts_for(row: ImportRow, order: list[str]) -> list[tuple[str, str]]:
 # of the file (the database is asked for the forms of all rows at once).
 
 
-def _case_forms(text: str) -> set[str]:
-    text = text.strip()
-    return {text, text.upper(), text.lower()}
+def _code_forms(text: str) -> set[str]:
+    """An article as compared: case, ё/е and look-alike Latin/Cyrillic letters do not matter
+    (`СА-500` in Cyrillic is `CA-500` in Latin), as in `Product.article_key`."""
+    return {search_normalize(text)}
 
 
 def _barcode_forms(text: str) -> set[str]:
@@ -96,7 +97,7 @@ def _barcode_forms(text: str) -> set[str]:
 
 
 def _erp_forms(text: str) -> set[str]:
-    forms = _case_forms(text)
+    forms = _code_forms(text)
     text = text.strip()
     if text.isdigit():
         stripped = text.lstrip("0") or "0"
@@ -221,9 +222,9 @@ class Lookup:
     def __init__(self, role: str, texts: set[str], *, partner_id: int):
         self.role = role
         if role == Role.ARTICLE:
-            self.found = _by_product_field("article", _union(_case_forms, texts))
+            self.found = _by_product_field("article_key", _union(_code_forms, texts))
         elif role == Role.ERP_CODE:
-            self.found = _by_product_field("erp_code", _union(_erp_forms, texts))
+            self.found = _by_product_field("erp_code_key", _union(_erp_forms, texts))
         elif role == Role.BARCODE:
             self.found = _by_barcode(_union(_barcode_forms, texts))
         elif role == Role.PARTNER_CODE:
@@ -233,7 +234,7 @@ class Lookup:
 
     def of(self, text: str) -> set[int]:
         if self.role == Role.ARTICLE:
-            return _found(self.found, _case_forms(text))
+            return _found(self.found, _code_forms(text))
         if self.role == Role.ERP_CODE:
             return _found(self.found, _erp_forms(text))
         if self.role == Role.BARCODE:

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kabinet.catalog.search import search_normalize
+
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
@@ -208,7 +210,8 @@ class PartnerProductCode(models.Model):
         related_name="+",
     )
     code = models.CharField(_("our code"), max_length=100)
-    # The code as compared: lower case, ё as е, spaces collapsed (`search_normalize`).
+    # The code as compared (`catalog.search.search_normalize`): lower case, ё as е, look-alike
+    # Cyrillic letters as Latin, spaces collapsed.
     code_key = models.CharField(max_length=100, editable=False)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -230,3 +233,7 @@ class PartnerProductCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.code_key = search_normalize(self.code)
+        super().save(*args, **kwargs)

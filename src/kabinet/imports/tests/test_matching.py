@@ -134,7 +134,7 @@ def test_not_in_the_assortment_no_longer_sold_and_unknown_are_told_apart(
     assert (outside.outcome, elsewhere.is_active) == (Outcome.NOT_IN_ASSORTMENT, True)
 
 
-def test_codes_match_whatever_their_leading_zeros_and_case(partner, context):
+def test_codes_match_whatever_their_leading_zeros_and_letter_case(partner, context):
     by_barcode = product_make(partner, article="Z-1", barcodes=["4601234567893"])
     by_erp = product_make(partner, article="Z-2", erp_code="000001234")
     by_article = product_make(partner, article="AB-12")
@@ -156,7 +156,7 @@ def test_codes_match_whatever_their_leading_zeros_and_case(partner, context):
         by_article.test_variants[0].pk,
         by_article.test_variants[0].pk,
         mixed.test_variants[0].pk,
-        None,  # the text as typed, in upper and in lower case are looked up: not "Cd-3"
+        mixed.test_variants[0].pk,
     ]
 
 
@@ -261,3 +261,41 @@ def test_a_size_left_out_of_the_agreements_price_list_is_not_in_the_assortment(p
 
     assert (small.outcome, small.variant_id) == (Outcome.OK, gloves.test_variants[0].pk)
     assert (medium.outcome, medium.variant_id) == (Outcome.NOT_IN_ASSORTMENT, None)
+
+
+def test_latin_and_cyrillic_look_alike_letters_match_in_every_kind_of_code(partner, context):
+    # issue 8, item 22: "СА-00001" kept in 1C with Cyrillic С and А, typed with Latin ones
+    by_article = product_make(partner, article="СА-00001")  # Cyrillic
+    by_erp = product_make(partner, article="Z-9", erp_code="КМ-000123")  # Cyrillic
+    by_own = product_make(partner, article="Z-8")
+    latin_article = product_make(partner, article="HB-7")  # Latin
+    PartnerProductCode.objects.create(partner=partner, product=by_own, code="ТЕХ-5")  # Cyrillic
+
+    rows = matched(
+        context,
+        {"article": "CA-00001"},  # Latin
+        {"article": "са-00001"},  # Cyrillic, lower case
+        {"erp_code": "KM-000123"},  # Latin
+        {"partner_code": "TEX-5"},  # Latin
+        {"article": "НВ-7"},  # Cyrillic
+    )
+
+    assert [(r.outcome, r.variant_id) for r in rows] == [
+        (Outcome.OK, by_article.test_variants[0].pk),
+        (Outcome.OK, by_article.test_variants[0].pk),
+        (Outcome.OK, by_erp.test_variants[0].pk),
+        (Outcome.OK, by_own.test_variants[0].pk),
+        (Outcome.OK, latin_article.test_variants[0].pk),
+    ]
+
+
+def test_a_pasted_latin_code_finds_a_cyrillic_article(partner, scope, agreement):
+    product = product_make(partner, article="СТ-00038")  # Cyrillic С and Т
+
+    (row,) = pasted(scope, agreement, "CT-00038 3")  # Latin
+
+    assert (row.outcome, row.variant_id, row.matched_by) == (
+        Outcome.OK,
+        product.test_variants[0].pk,
+        "article",
+    )

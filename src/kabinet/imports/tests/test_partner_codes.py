@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from kabinet.accounts.scope import scope_for
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.tests.factories import english_client
-from kabinet.catalog.services import search_tokens
+from kabinet.catalog.services import search_normalize, search_tokens
 from kabinet.imports.models import PartnerProductCode
 from kabinet.imports.selectors import partner_code_product_ids
 from kabinet.imports.services import partner_code_set
@@ -54,7 +54,7 @@ def test_the_card_fragment_loads_itself_and_sets_a_code(client, partner, bandage
     )
 
     assert 'data-testid="partner-code">Наш Бинт' in saved.content.decode()
-    assert codes(partner) == [("Наш Бинт", "наш бинт", "БИНТ-7", None)]
+    assert codes(partner) == [("Наш Бинт", search_normalize("наш бинт"), "БИНТ-7", None)]
 
 
 def test_a_code_of_another_product_is_refused_and_a_code_is_removed(client, partner, bandage):
@@ -83,7 +83,9 @@ def test_a_code_for_one_variant_of_a_product_in_sizes(client, partner):
         **HTMX,
     )
 
-    assert codes(partner) == [("ПЕРЧ-M", "перч-m", "GL-1", gloves.test_variants[1].pk)]
+    assert codes(partner) == [
+        ("ПЕРЧ-M", search_normalize("перч-m"), "GL-1", gloves.test_variants[1].pk)
+    ]
 
 
 def test_products_the_user_may_not_order_get_no_codes(client, partner, scope, agreement):
@@ -176,8 +178,27 @@ def test_catalog_search_can_find_products_by_the_partners_codes(
     assert found("НАШ") == ["БИНТ-7"]  # another partner's code "наш" is not theirs to see
     assert found("другой") == ["ДРУГОЙ"]
     colleague = scope_for(UserFactory(partner=partner, email="c@alpha.example"))
-    assert list(partner_code_product_ids(colleague, ["бинт"])) == [{"product_id": bandage.pk}]
+    assert list(partner_code_product_ids(colleague, search_tokens("бинт"))) == [
+        {"product_id": bandage.pk}
+    ]
 
 
 def _file(content: bytes, name: str):
     return SimpleUploadedFile(name, content)
+
+
+def test_a_code_differing_only_in_look_alike_letters_is_the_same_code(
+    partner, bandage, scope, agreement
+):
+    other = product_make(partner, article="ДРУГОЙ")
+    partner_code_set(scope=scope, agreement=agreement, product_id=bandage.pk, code="САМ-1")
+
+    with pytest.raises(ValidationError):
+        partner_code_set(scope=scope, agreement=agreement, product_id=other.pk, code="CAM-1")
+
+    assert codes(partner) == [("САМ-1", "cam-1", "БИНТ-7", None)]
+    context = pricing_context(scope=scope, agreement=agreement)
+    found = orderable_products(context).filter(
+        pk__in=partner_code_product_ids(scope, search_tokens("cam-1"))
+    )
+    assert list(found.values_list("article", flat=True)) == ["БИНТ-7"]
