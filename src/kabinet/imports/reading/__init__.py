@@ -8,6 +8,7 @@ cart and the pages build on this API:
     mapping = propose_mapping(sheet)                     # confirm with the user
     signature = layout_signature(sheet, mapping)         # remember the confirmed mapping
     rows = extract_rows(sheet, mapping)                  # list[SourceRow]
+    rows = iter_rows(sheet.rows, mapping)                # the same, one at a time
 
     rows = parse_pasted_text(textarea)                   # the "add by article" box
 """
@@ -33,7 +34,13 @@ from kabinet.imports.reading.mapping import (
     layout_signature,
     propose_mapping,
 )
-from kabinet.imports.reading.rows import RowIssue, SourceRow, extract_rows, parse_pasted_text
+from kabinet.imports.reading.rows import (
+    RowIssue,
+    SourceRow,
+    extract_rows,
+    iter_rows,
+    parse_pasted_text,
+)
 from kabinet.imports.reading.values import (
     Cell,
     cell_text_safe,
@@ -79,6 +86,7 @@ __all__ = [
     "column_letter",
     "extract_rows",
     "identifier_text",
+    "iter_rows",
     "layout_signature",
     "parse_number",
     "parse_pasted_text",

@@ -15,6 +15,7 @@ from kabinet.imports.reading.text import read_text_table
 from kabinet.imports.reading.values import Cell, cell_is_empty
 
 _MB = 1024 * 1024
+_READ_CHUNK = _MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +135,23 @@ def _load(data, limits: ReadLimits) -> bytes:
             raise errors.FileTooLargeError(**_sizes(size, limits))
         content = Path(data).read_bytes()
     else:
-        content = data.read(limits.max_bytes + 1)
+        content = _read_bounded(data, limits)
     if len(content) > limits.max_bytes:
         raise errors.FileTooLargeError(**_sizes(len(content), limits))
     return content
+
+
+def _read_bounded(handle: BinaryIO, limits: ReadLimits) -> bytes:
+    """At most one byte more than the limit, a chunk at a time: `read(limit + 1)` would take
+    a buffer of the limit's size (20 MB) for any file, however small."""
+    chunks, size = [], 0
+    while size <= limits.max_bytes:
+        chunk = handle.read(min(_READ_CHUNK, limits.max_bytes + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _sizes(size: int, limits: ReadLimits) -> dict:
