@@ -309,3 +309,39 @@ def test_the_default_sheet_is_the_first_visible_one_with_data():
     assert workbook.sheet("Скрытый").rows == [["Артикул"], ["A-1"]]
     with pytest.raises(KeyError):
         workbook.sheet("Нет такого")
+
+
+@pytest.mark.parametrize(
+    ("lines", "header_row"),
+    [
+        (["АС-500 10", "10-2030   25", "4600123 1000 шт"], None),
+        (["Артикул Количество", "АС-500 10", "10-2030   25", "4600123 1000 шт"], 0),
+    ],
+)
+def test_a_text_file_of_code_and_quantity_lines_gets_its_quantity_column(lines, header_row):
+    workbook = read_table(csv_bytes(lines), "order.txt")
+    sheet = workbook.default_sheet
+    assert workbook.delimiter == " "
+    assert sheet.rows[-3:] == [["АС-500", "10"], ["10-2030", "25"], ["4600123", "1000 шт"]]
+    mapping = propose_mapping(sheet)
+    assert (mapping.header_row_index, mapping.columns) == (
+        header_row,
+        {Role.ARTICLE: 0, Role.QUANTITY: 1},
+    )
+    assert [(row.identifiers, row.quantity) for row in extract_rows(sheet, mapping)] == [
+        ({"article": "АС-500"}, 10),
+        ({"article": "10-2030"}, 25),
+        ({"article": "4600123"}, 1000),
+    ]
+
+
+def test_names_with_numbers_in_a_text_file_stay_whole():
+    workbook = read_table(csv_bytes(["Бинт стерильный 7", "Шприц 5 мл 10"]), "list.txt")
+    assert workbook.default_sheet.rows == [["Бинт стерильный 7"], ["Шприц 5 мл 10"]]
+
+
+def test_quantities_1_2_3_right_of_the_articles_are_the_quantity():
+    sheet = read_table(csv_bytes(["A-100;1", "B-200;2", "C-300;3"]), "o.csv").default_sheet
+    assert propose_mapping(sheet).columns == {Role.ARTICLE: 0, Role.QUANTITY: 1}
+    numbered = read_table(csv_bytes(["1;A-100", "2;B-200", "3;C-300"]), "o.csv").default_sheet
+    assert propose_mapping(numbered).columns == {Role.ARTICLE: 1}  # a "№" column on the left
