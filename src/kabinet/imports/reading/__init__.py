@@ -9,6 +9,7 @@ cart and the pages build on this API:
     signature = layout_signature(sheet, mapping)         # remember the confirmed mapping
     rows = extract_rows(sheet, mapping)                  # list[SourceRow]
     rows = iter_rows(sheet.rows, mapping)                # the same, one at a time
+    rows = iter_rows(read_sheet_rows(upload, upload.name, name), mapping)  # never all in memory
 
     rows = parse_pasted_text(textarea)                   # the "add by article" box
 """
@@ -54,6 +55,7 @@ from kabinet.imports.reading.workbook import (
     ReadLimits,
     Sheet,
     Workbook,
+    read_sheet_rows,
     read_table,
 )
 
@@ -92,5 +94,6 @@ __all__ = [
     "parse_pasted_text",
     "parse_quantity",
     "propose_mapping",
+    "read_sheet_rows",
     "read_table",
 ]

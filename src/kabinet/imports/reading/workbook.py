@@ -6,6 +6,7 @@ a message for the user, never an exception from a parser library.
 
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -124,6 +125,37 @@ def read_table(
     if sniffed.kind in (container.XLSX, container.ODS):
         container.check_zip(content, limits)
     return _workbook(filename, sniffed.kind, _read_spreadsheet(content, limits))
+
+
+def read_sheet_rows(
+    data: bytes | str | os.PathLike | BinaryIO,
+    filename: str,
+    sheet_name: str,
+    *,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[list[Cell]]:
+    """The rows of one sheet of a file, one at a time, as `read_table(...).sheet(name).rows`
+    gives them (but for empty rows at its end): for checking a large file with no more of it
+    in memory than the rows being checked. A CSV/TXT has one sheet, whatever `sheet_name`.
+
+    Checks the file as `read_table` does; a `FileReadError` may come before the first row or
+    after many. `KeyError` when the workbook has no such sheet."""
+    extension = Path(filename).suffix.lower()
+    expected = EXTENSIONS.get(extension)
+    if expected is None:
+        raise errors.UnsupportedFormatError(extension=extension or filename)
+    content = _load(data, limits)
+    if not content.strip(b" \t\r\n\x00"):
+        raise errors.EmptyFileError()
+    sniffed = container.sniff(content)
+    _check_kind(sniffed, expected, filename, extension)
+    if sniffed.kind == container.TEXT:
+        table = read_text_table(content, sheet_name=filename, max_rows=limits.max_rows)
+        del content
+        return iter(table.rows)
+    if sniffed.kind in (container.XLSX, container.ODS):
+        container.check_zip(content, limits)
+    return spreadsheet.iter_sheet_rows(content, limits, sheet_name)
 
 
 def _load(data, limits: ReadLimits) -> bytes:

@@ -36,7 +36,7 @@ from kabinet.imports.reading import (
     SourceRow,
     iter_rows,
     parse_pasted_text,
-    read_table,
+    read_sheet_rows,
 )
 from kabinet.imports.services.checking import job_lines_recheck, job_rows_check
 from kabinet.imports.services.common import job_recount, progress_set
@@ -89,21 +89,25 @@ def import_job_match(
 def _source_rows(job: ImportJob, sheet: Sheet | None) -> Iterable[SourceRow]:
     if job.source == ImportJob.Source.PASTE:
         return parse_pasted_text(job.pasted_text)
-    if sheet is None:
-        if not job.file:
-            raise FileNotFoundError(job.file_name)
-        with job.file.open("rb") as handle:
-            workbook = read_table(handle, job.file_name, limits=conf.read_limits())
-        try:
-            sheet = workbook.sheet(job.sheet_name)
-        except KeyError as error:
-            raise FileNotFoundError(job.sheet_name) from error
-        del workbook  # the other sheets
     mapping = ColumnMapping(
         header_row_index=job.mapping.get("header_row"),
         columns={Role(role): col for role, col in job.mapping.get("columns", {}).items()},
     )
-    return iter_rows(sheet.rows, mapping)
+    if sheet is not None:
+        return iter_rows(sheet.rows, mapping)
+    if not job.file:
+        raise FileNotFoundError(job.file_name)
+    with job.file.open("rb") as handle:
+        rows = read_sheet_rows(handle, job.file_name, job.sheet_name, limits=conf.read_limits())
+    return iter_rows(_sheet_rows(rows, job.sheet_name), mapping)
+
+
+def _sheet_rows(rows: Iterator[list], sheet_name: str) -> Iterator[list]:
+    """The streamed rows; a sheet gone from the file is a file no longer kept."""
+    try:
+        yield from rows
+    except KeyError as error:
+        raise FileNotFoundError(sheet_name) from error
 
 
 def _expected_rows(job: ImportJob, source_rows) -> int:

@@ -7,11 +7,15 @@ import pytest
 
 from kabinet.imports.reading import (
     ColumnMapping,
+    PasswordProtectedError,
+    ReadLimits,
     Role,
     RowIssue,
+    TooManyRowsError,
     cell_text_safe,
     extract_rows,
     propose_mapping,
+    read_sheet_rows,
     read_table,
 )
 from kabinet.imports.tests.builders import (
@@ -345,3 +349,30 @@ def test_quantities_1_2_3_right_of_the_articles_are_the_quantity():
     assert propose_mapping(sheet).columns == {Role.ARTICLE: 0, Role.QUANTITY: 1}
     numbered = read_table(csv_bytes(["1;A-100", "2;B-200", "3;C-300"]), "o.csv").default_sheet
     assert propose_mapping(numbered).columns == {Role.ARTICLE: 1}  # a "№" column on the left
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "sheet"),
+    [
+        (one_c_order_xlsx(), "order.xlsx", "TDSheet"),
+        (order_with_title_block(), "order.xlsx", "Заказ"),
+        ((DATA / "order_request.xls").read_bytes(), "order.xls", "Заявка"),
+        (ods_bytes({"Лист1": [["", "Артикул", "Кол-во"], ["", "A-1", 2.5]]}), "o.ods", "Лист1"),
+        (csv_bytes(["Артикул;Кол-во", "A-1;2"]), "order.csv", "any"),
+    ],
+)
+def test_one_sheet_streams_row_by_row_as_the_whole_workbook_reads_it(data, name, sheet):
+    streamed = read_sheet_rows(data, name, sheet)
+
+    assert not isinstance(streamed, list)
+    assert list(streamed) == read_table(data, name).sheet(sheet if sheet != "any" else "order").rows
+
+
+def test_a_streamed_sheet_is_refused_as_the_workbook_is():
+    data = xlsx_bytes({"Заказ": [["A-1", 1]] * 5})
+    with pytest.raises(KeyError):
+        list(read_sheet_rows(data, "order.xlsx", "Нет такого"))
+    with pytest.raises(TooManyRowsError):
+        list(read_sheet_rows(data, "order.xlsx", "Заказ", limits=ReadLimits(max_rows=3)))
+    with pytest.raises(PasswordProtectedError):
+        read_sheet_rows((DATA / "password_protected.xlsx").read_bytes(), "p.xlsx", "Sheet1")
