@@ -79,3 +79,45 @@ def test_upload_map_fix_and_merge_into_the_cart(
         bandage.test_variants[0].pk: Decimal(25),
         cotton.test_variants[0].pk: Decimal(996),
     }
+
+
+def test_fixes_update_the_tab_counts_without_console_errors(
+    page: Page, live_server, partner, partner_admin, log_in_as
+):
+    """Issue 8, item 20: the tab counters follow fixes made in place, and a fix that changes
+    a row on another tab (merged with it) makes no htmx:oobErrorNoTarget in the console."""
+    product_make(partner, article="P-1", name="Пластырь")
+    product_make(partner, article="BOX-6", name="Бахилы", multiple="6")
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in_as(page, partner_admin)
+    page.goto("/quick-order/")
+    page.locator("textarea[name=text]").fill("P-1 5\nNONE 1\nBOX-6 4")
+    page.get_by_test_id("paste-submit").click()
+
+    expect(page).to_have_url(url(live_server, "/quick-order/<id>/"))
+    expect(page.get_by_test_id("filter-count-errors")).to_have_text("2")
+    expect(page.get_by_test_id("filter-count-warnings")).to_have_text("0")
+    expect(page.locator("[data-testid=row]")).to_have_count(2)  # the errors tab
+
+    # Row 2 becomes P-1: merged with row 1, which is on another tab.
+    unknown = page.locator("[data-testid=row][data-row='2']")
+    unknown.locator("input[name=code]").fill("P-1")
+    unknown.locator("input[name=quantity]").fill("1")
+    unknown.get_by_test_id("row-check").click()
+    expect(page.locator("[data-testid=row][data-row='2']")).to_have_attribute(
+        "data-severity", "warning"
+    )
+    expect(page.get_by_test_id("filter-count-errors")).to_have_text("1")
+    expect(page.get_by_test_id("filter-count-warnings")).to_have_text("2")
+    expect(page.get_by_test_id("count-errors")).to_have_text("1")
+
+    # Row 3 takes a multiple of 6.
+    boxes = page.locator("[data-testid=row][data-row='3']")
+    boxes.locator("input[name=quantity]").fill("6")
+    boxes.get_by_test_id("row-check").click()
+    expect(page.locator("[data-testid=row][data-row='3']")).to_have_attribute("data-severity", "ok")
+    expect(page.get_by_test_id("filter-count-errors")).to_have_text("0")
+    expect(page.get_by_test_id("filter-count-all")).to_have_text("3")
+    assert errors == []

@@ -4,6 +4,8 @@ KABINET_IMPORT_MAX_MB        largest file accepted (20)
 KABINET_IMPORT_MAX_ROWS      most rows in a sheet or lines in a paste (100,000)
 KABINET_IMPORT_TASK_ROWS     above this many rows a file is checked by a background task (2,000)
 KABINET_IMPORT_KEEP_DAYS     jobs and their files are deleted after this many days (7)
+KABINET_IMPORT_CHECK_BATCH   rows matched, checked and stored at a time (5,000): what a check
+                             holds in memory whatever the size of the file
 """
 
 from django.conf import settings
@@ -23,6 +25,10 @@ def max_rows() -> int:
 
 def task_rows() -> int:
     return int(getattr(settings, "KABINET_IMPORT_TASK_ROWS", 2_000))
+
+
+def check_batch() -> int:
+    return max(1, int(getattr(settings, "KABINET_IMPORT_CHECK_BATCH", 5_000)))
 
 
 def keep_days() -> int:

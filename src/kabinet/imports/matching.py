@@ -43,6 +43,8 @@ class VariantFacts:
     minimum: Decimal
     active: bool
     orderable: bool
+    # The variant's colour and size, or the parts of its name ("Белый, M") without them.
+    characteristics: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -116,7 +118,7 @@ def _name_splits(text: str) -> list[tuple[str, str]]:
     splits = [(" ".join(words), "")]
     for tail in (1, 2):
         if len(words) > tail:
-            splits.append((" ".join(words[:-tail]), " ".join(words[-tail:]).casefold()))
+            splits.append((" ".join(words[:-tail]), _words(" ".join(words[-tail:]))))
     return splits
 
 
@@ -199,7 +201,7 @@ def _by_partner_code(partner_id: int, keys) -> dict[str, set[int]]:
 
 
 def _by_name(names) -> dict[tuple[str, str], set[int]]:
-    """{(product name, variant tail casefolded or ""): variant ids}."""
+    """{(product name, variant tail as `_words` or ""): variant ids}."""
     splits = {split for name in names for split in _name_splits(name)}
     found: dict[tuple[str, str], set[int]] = {}
     for batch in _batches(product for product, _tail in splits):
@@ -210,7 +212,7 @@ def _by_name(names) -> dict[tuple[str, str], set[int]]:
         )
         for variant_id, product_name, variant_name, size in rows:
             found.setdefault((product_name, ""), set()).add(variant_id)
-            for tail in {variant_name.casefold(), size.casefold()} - {""}:
+            for tail in {_words(variant_name), _words(size)} - {""}:
                 found.setdefault((product_name, tail), set()).add(variant_id)
     return {split: ids for split, ids in found.items() if split in splits or split[1] == ""}
 
@@ -277,22 +279,32 @@ _FACT_FIELDS = (
     "product__min_quantity",
     "is_active",
     "product__is_active",
+    "color",
+    "size",
 )
 
 
-def variant_facts(context: PricingContext, variant_ids: Iterable[int]) -> dict[int, VariantFacts]:
+def variant_facts(
+    context: PricingContext, variant_ids: Iterable[int], *, known: dict | None = None
+) -> dict[int, VariantFacts]:
     """What the checks need of each variant, and whether it is orderable under the agreement:
     an active variant of a product `pricing.selectors.orderable_products` lists (which is what
     `orderable_variants` says, asked per product: a product has several sizes). Two queries
-    per batch."""
-    facts: dict[int, VariantFacts] = {}
+    per batch.
+
+    `known`: the facts already loaded, to add to (a large file's batches share them); the
+    texts and numbers that variants share are stored once.
+    """
+    facts: dict[int, VariantFacts] = {} if known is None else known
+    shared: dict = {}
     for batch in _batches(variant_ids):
         rows = Variant.objects.filter(one_of("pk", batch)).order_by().values_list(*_FACT_FIELDS)
         rows = list(rows)
         products = orderable_products(context).filter(one_of("pk", list({r[1] for r in rows})))
         orderable = set(products.order_by().values_list("pk", flat=True))
-        for pk, product_id, product, name, article, unit, fractional, *numbers in rows:
-            multiple, minimum, active, product_active = numbers
+        for pk, product_id, product, name, article, unit, fractional, *rest in rows:
+            multiple, minimum, active, product_active, color, size = rest
+            product, article, unit = (shared.setdefault(v, v) for v in (product, article, unit))
             facts[pk] = VariantFacts(
                 variant_id=pk,
                 product_id=product_id,
@@ -301,12 +313,29 @@ def variant_facts(context: PricingContext, variant_ids: Iterable[int]) -> dict[i
                 article=article,
                 unit=unit,
                 fractional=fractional,
-                multiple=multiple,
-                minimum=minimum,
+                multiple=shared.setdefault(multiple, multiple),
+                minimum=shared.setdefault(minimum, minimum),
                 active=active and product_active,
                 orderable=active and product_id in orderable,
+                characteristics=shared.setdefault(*[_characteristics(name, color, size)] * 2),
             )
     return facts
+
+
+def _characteristics(name: str, color: str, size: str) -> tuple[str, ...]:
+    values = [value for value in (color, size) if value.strip()]
+    if not values:
+        values = [part for part in name.split(",") if part.strip()]
+    return tuple(_words(value) for value in values)
+
+
+_NOT_WORD_CHARACTERS = str.maketrans({"ё": "е", "Ё": "е"})
+
+
+def _words(text: str) -> str:
+    """Lower case, "ё" as "е", punctuation as spaces: "Тёмно-синий" → "темно синий"."""
+    text = text.translate(_NOT_WORD_CHARACTERS).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
 # --- Resolution -------------------------------------------------------------------------------
@@ -343,6 +372,19 @@ class _RowState:
         if len(self.pool) == 1:
             self.match = Match(Outcome.OK, variant_id=next(iter(self.pool)), matched_by=role)
 
+    def narrow(self, text: str, facts: dict[int, VariantFacts]) -> None:
+        """Keep the candidates whose colour and size the text names (one: the match). The
+        product's own name is left out of the text first: "Перчатки M-Line, S" is size S."""
+        if not text:
+            return
+        words = _words(text)
+        named = {pk for pk in self.pool if _named(words, facts[pk])}
+        if not named:
+            return
+        self.pool = named
+        if len(named) == 1:
+            self.match = Match(Outcome.OK, variant_id=next(iter(named)), matched_by=self.pool_role)
+
     def result(self) -> Match:
         if self.match is not None:
             return self.match
@@ -352,17 +394,23 @@ class _RowState:
 
 
 def match_rows(
-    *, context: PricingContext, rows: list[ImportRow], order: list[str]
+    *,
+    context: PricingContext,
+    rows: list[ImportRow],
+    order: list[str],
+    known: dict[int, VariantFacts] | None = None,
 ) -> dict[int, VariantFacts]:
     """Set `variant`, `matched_by`, `outcome` and `candidates` of each row; the facts of every
-    candidate found (for the quantity checks that follow).
+    candidate found (for the quantity checks that follow), added to `known` when given.
 
     Kind by kind in the user's order, each looked up for the rows still unresolved only: an
     article that names one orderable variant spares its row the barcode and name look-ups.
     At most one query per kind and batch, and one for the facts of what each kind found.
+    A row left with several variants of a product (its article) takes the one whose colour and
+    size its name column names ("Перчатки белые M", or just "белый M").
     """
     states = [_RowState(attempts_for(row, order)) for row in rows]
-    facts: dict[int, VariantFacts] = {}
+    facts: dict[int, VariantFacts] = {} if known is None else known
     for role in order:
         waiting = [
             (state, state.attempts[role])
@@ -375,9 +423,12 @@ def match_rows(
         found = [lookup.of(text) for _state, text in waiting]
         new = set().union(*found) - facts.keys()
         if new:
-            facts.update(variant_facts(context, new))
+            variant_facts(context, new, known=facts)
         for (state, _text), ids in zip(waiting, found, strict=True):
             state.step(role, [facts[pk] for pk in ids if pk in facts])
+    for row, state in zip(rows, states, strict=True):
+        if state.match is None and state.pool and len(state.pool) > 1:
+            state.narrow(_name_text(row), facts)
     matches = [state.result() for state in states]
     unpriced = unpriced_ids(context, {match.variant_id for match in matches if match.variant_id})
     for row, match in zip(rows, matches, strict=True):
@@ -388,6 +439,26 @@ def match_rows(
         row.outcome = match.outcome
         row.candidates = match.candidates
     return facts
+
+
+def _name_text(row: ImportRow) -> str:
+    """The row's text that may name a colour and a size: its name cell, or a typed code."""
+    identifiers = row.identifiers or {}
+    if row.any_code:
+        return identifiers.get(Role.ARTICLE, "")
+    return identifiers.get(Role.NAME, "")
+
+
+def _named(words: str, fact: VariantFacts) -> bool:
+    """Whether every characteristic of the variant is a word (or words) of the text, once the
+    product's name is taken off its start."""
+    if not fact.characteristics:
+        return False
+    product = _words(fact.product_name)
+    if product and (words == product or words.startswith(product + " ")):
+        words = words[len(product) :]
+    padded = f" {words} "
+    return all(f" {value} " in padded for value in fact.characteristics)
 
 
 def unpriced_ids(context: PricingContext, variant_ids: set[int]) -> set[int]:

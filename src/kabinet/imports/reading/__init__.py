@@ -8,6 +8,8 @@ cart and the pages build on this API:
     mapping = propose_mapping(sheet)                     # confirm with the user
     signature = layout_signature(sheet, mapping)         # remember the confirmed mapping
     rows = extract_rows(sheet, mapping)                  # list[SourceRow]
+    rows = iter_rows(sheet.rows, mapping)                # the same, one at a time
+    rows = iter_rows(read_sheet_rows(upload, upload.name, name), mapping)  # never all in memory
 
     rows = parse_pasted_text(textarea)                   # the "add by article" box
 """
@@ -33,7 +35,13 @@ from kabinet.imports.reading.mapping import (
     layout_signature,
     propose_mapping,
 )
-from kabinet.imports.reading.rows import RowIssue, SourceRow, extract_rows, parse_pasted_text
+from kabinet.imports.reading.rows import (
+    RowIssue,
+    SourceRow,
+    extract_rows,
+    iter_rows,
+    parse_pasted_text,
+)
 from kabinet.imports.reading.values import (
     Cell,
     cell_text_safe,
@@ -47,6 +55,7 @@ from kabinet.imports.reading.workbook import (
     ReadLimits,
     Sheet,
     Workbook,
+    read_sheet_rows,
     read_table,
 )
 
@@ -79,10 +88,12 @@ __all__ = [
     "column_letter",
     "extract_rows",
     "identifier_text",
+    "iter_rows",
     "layout_signature",
     "parse_number",
     "parse_pasted_text",
     "parse_quantity",
     "propose_mapping",
+    "read_sheet_rows",
     "read_table",
 ]

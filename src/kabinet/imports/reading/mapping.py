@@ -192,9 +192,11 @@ def _profile(sample: list[list[Cell]], column: int) -> _Profile:
 
 def _roles_from_content(sample, columns: list[int], taken: set[Role]) -> dict:
     """{role: (column, why)} for the roles not `taken`, among `columns`."""
-    profiles = [
-        p for p in (_profile(sample, col) for col in columns) if p.filled and not _is_sequence(p)
-    ]
+    filled = [p for p in (_profile(sample, col) for col in columns) if p.filled]
+    profiles = [p for p in filled if not _is_sequence(p)]
+    # 1, 2, 3… is a "№" column on the left of a table, but the quantities of a short list
+    # to its right ("A-1 1 / B-2 2 / C-3 3").
+    counted = [p for p in filled if _is_sequence(p) and p.column != filled[0].column]
     found: dict[Role, tuple[int, str]] = {}
 
     def claim(role: Role, profile: _Profile, why: str) -> None:
@@ -213,6 +215,8 @@ def _roles_from_content(sample, columns: list[int], taken: set[Role]) -> dict:
     if quantities and Role.QUANTITY not in taken:
         best = max(quantities, key=lambda p: (_whole_share(p), -statistics.median(p.numbers)))
         claim(Role.QUANTITY, best, "small positive numbers")
+    elif counted and Role.QUANTITY not in taken:
+        found[Role.QUANTITY] = (counted[0].column, "small positive numbers right of the codes")
     if not any(role in taken or role in found for role in CODE_ROLES):
         codes = [p for p in profiles if _is_code_like(p)]
         if codes:

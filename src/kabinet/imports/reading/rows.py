@@ -6,6 +6,7 @@ original cells and the reasons it cannot be used as it is.
 """
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -75,11 +76,18 @@ class SourceRow:
 
 
 def extract_rows(sheet: Sheet, mapping: ColumnMapping) -> list[SourceRow]:
-    """The order rows below the header.
+    """The order rows below the header, as a list (see `iter_rows`)."""
+    return list(iter_rows(sheet.rows, mapping))
+
+
+def iter_rows(rows: Iterable[list[Cell]], mapping: ColumnMapping) -> Iterator[SourceRow]:
+    """The order rows below the header, one at a time: a large sheet is never held twice (its
+    cells and its rows), and `rows` may be a stream that is read as the rows are used.
 
     Skipped: empty rows, total rows ("Итого", "Всего", "Total"), the header printed again, rows
     with nothing in the mapped columns, and rows below the last total line that have no quantity
-    (the notes and signatures under a table: "Менеджер: Петрова" is not an article).
+    (the notes and signatures under a table: "Менеджер: Петрова" is not an article). The rows
+    below a total line are held back until the next total line or the end of the sheet decides.
     """
     identifier_columns = [
         (role, mapping.columns[role]) for role in IDENTIFIER_ROLES if role in mapping.columns
@@ -87,12 +95,15 @@ def extract_rows(sheet: Sheet, mapping: ColumnMapping) -> list[SourceRow]:
     quantity_column = mapping.columns.get(Role.QUANTITY)
     price_column = mapping.columns.get(Role.PRICE)
     unit_column = mapping.columns.get(Role.UNIT)
-    header = _header_texts(sheet, mapping, identifier_columns)
-    result: list[SourceRow] = []
-    after_total = None
-    rows = sheet.rows
-    for index in range(mapping.data_start_index, len(rows)):
-        row = rows[index]
+    header: dict[Role, str] = {}
+    after_total: list[SourceRow] | None = None
+    for index, row in enumerate(rows):
+        if index < mapping.data_start_index:
+            if index == mapping.header_row_index:
+                header = {
+                    role: header_key(cell_at(row, column)) for role, column in identifier_columns
+                }
+            continue
         identifiers = {}
         for role, column in identifier_columns:
             text = identifier_text(cell_at(row, column))
@@ -102,23 +113,26 @@ def extract_rows(sheet: Sheet, mapping: ColumnMapping) -> list[SourceRow]:
         if not identifiers and cell_is_empty(quantity_cell):
             continue
         if _is_total(row, identifiers):
-            after_total = len(result)
+            yield from after_total or ()
+            after_total = []
             continue
         if header and _repeats_header(identifiers, header):
             continue
-        result.append(
-            _source_row(
-                row_number=index + 1,
-                cells=tuple(row),
-                identifiers=identifiers,
-                quantity_cell=quantity_cell,
-                price_cell=cell_at(row, price_column),
-                unit=identifier_text(cell_at(row, unit_column)),
-            )
+        source = _source_row(
+            row_number=index + 1,
+            cells=tuple(row),
+            identifiers=identifiers,
+            quantity_cell=quantity_cell,
+            price_cell=cell_at(row, price_column),
+            unit=identifier_text(cell_at(row, unit_column)),
         )
-    if after_total is not None and quantity_column is not None:
-        result[after_total:] = [row for row in result[after_total:] if row.quantity_text]
-    return result
+        if after_total is None:
+            yield source
+        else:
+            after_total.append(source)
+    for source in after_total or ():
+        if source.quantity_text or quantity_column is None:
+            yield source
 
 
 def _source_row(*, row_number, cells, identifiers, quantity_cell, price_cell=None, unit=""):
@@ -155,17 +169,6 @@ def _is_total(row: list[Cell], identifiers: dict[Role, str]) -> bool:
     if codes:
         return any(is_total_text(code) for code in codes)
     return any(is_total_text(cell) for cell in row)
-
-
-def _header_texts(sheet, mapping, identifier_columns) -> dict[Role, str]:
-    if mapping.header_row_index is None:
-        return {}
-    header = _row_at(sheet, mapping.header_row_index)
-    return {role: header_key(cell_at(header, column)) for role, column in identifier_columns}
-
-
-def _row_at(sheet: Sheet, index: int) -> list[Cell]:
-    return sheet.rows[index] if 0 <= index < len(sheet.rows) else []
 
 
 def _repeats_header(identifiers: dict[Role, str], header: dict[Role, str]) -> bool:

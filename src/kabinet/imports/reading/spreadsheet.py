@@ -11,6 +11,9 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +41,57 @@ def child_command(limits: "ReadLimits") -> list[str]:
         str(limits.parser_memory_bytes),
         str(limits.parser_seconds),
     ]
+
+
+def iter_sheet_rows(content: bytes, limits: "ReadLimits", sheet_name: str) -> Iterator[list]:
+    """The rows of one sheet as the child reads them, one at a time (cells as in
+    `read_workbook`): a large sheet is never held whole. Raises a `FileReadError` when the
+    child refuses the file or stops, `KeyError` when there is no such sheet."""
+    with tempfile.TemporaryFile() as stderr:
+        child = subprocess.Popen(
+            [*child_command(limits), sheet_name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=_CHILD_ENV,
+        )
+        timer = threading.Timer(limits.parser_seconds + _GRACE_SECONDS, child.kill)
+        timer.start()
+        closing = None
+        try:
+            child.stdin.write(content)  # the child reads it all before it writes anything
+            child.stdin.close()
+            for line in child.stdout:
+                if line.startswith(b"["):
+                    yield json.loads(line)
+                else:
+                    closing = json.loads(line)
+                    break
+        except (ValueError, BrokenPipeError) as error:
+            raise errors.CorruptFileError() from error
+        finally:
+            timer.cancel()
+            if child.poll() is None:
+                child.kill()
+            child.wait()
+            child.stdout.close()
+        if closing is None or child.returncode != 0:
+            stderr.seek(0)
+            _raise_stopped(child.returncode, stderr.read())
+    if closing.get("error") == "no_sheet":
+        raise KeyError(sheet_name)
+    _sheets_or_raise({"sheets": [], **closing}, limits)
+
+
+def _raise_stopped(returncode: int, stderr: bytes):
+    logger.warning(
+        "The spreadsheet reader stopped with code %s: %s",
+        returncode,
+        stderr[-2000:].decode(errors="replace"),
+    )
+    if returncode is None or returncode < 0 or b"MemoryError" in stderr:
+        raise errors.SheetTooLargeError()
+    raise errors.CorruptFileError()
 
 
 def read_workbook(content: bytes, limits: "ReadLimits") -> list[dict]:

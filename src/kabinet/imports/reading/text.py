@@ -3,8 +3,9 @@
 Encodings: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's "Unicode text"), and the
 Russian single-byte code pages (Windows-1251 first, then DOS cp866 and KOI8-R) recognised by
 charset-normalizer. Delimiters: ";" (Russian Excel), tab, "," and "|", chosen by how evenly
-they split the first records. Cells stay strings exactly as written ("00123" keeps its zeros,
-"1 000,5" is parsed later by `parse_number`).
+they split the first records; when none does, a list of "code quantity" lines (a code without
+spaces, spaces, a number) is split at those spaces (`SPACES`). Cells stay strings exactly as
+written ("00123" keeps its zeros, "1 000,5" is parsed later by `parse_number`).
 """
 
 import codecs
@@ -12,6 +13,7 @@ import csv
 import io
 import itertools
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,6 +22,9 @@ import charset_normalizer
 from kabinet.imports.reading import errors
 
 DELIMITERS = (";", "\t", ",", "|")
+SPACES = " "  # "code quantity" lines: the code, spaces, the quantity (perhaps with a unit)
+_CODE_SPACES_NUMBER = re.compile(r"(\S+)\s+([+-]?\d[\d.,]*(?:\s*[^\W\d_]+\.?)?)")
+_SPACED_SHARE = 0.7
 _SINGLE_BYTE_ENCODINGS = ["cp1251", "cp866", "koi8_r"]
 _DETECTION_SAMPLE = 64 * 1024
 _SNIFF_SAMPLE = 64 * 1024
@@ -36,10 +41,16 @@ class TextTable:
 def read_text_table(data: bytes, *, sheet_name: str, max_rows: int) -> TextTable:
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text[:_SNIFF_SAMPLE])
+    if delimiter == DELIMITERS[0] and _spaced(text[:_SNIFF_SAMPLE]):
+        delimiter = SPACES
     rows: list[list[str]] = []
     filled = 0
+    if delimiter == SPACES:
+        records = (_spaced_record(line) for line in io.StringIO(text, newline=None))
+    else:
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for record in records:
             rows.append(record)
             if any(cell.strip() for cell in record):
                 filled = len(rows)
@@ -49,6 +60,30 @@ def read_text_table(data: bytes, *, sheet_name: str, max_rows: int) -> TextTable
         raise errors.CorruptFileError() from error
     del rows[filled:]
     return TextTable(rows=rows, encoding=encoding, delimiter=delimiter)
+
+
+def _spaced(sample: str) -> bool:
+    """Whether the lines are "code quantity" ("АС-500 10", "4601234567893  2 шт"), when no
+    delimiter splits them: a name ("Бинт 7 м") has spaces inside, a code has none."""
+    lines = [line.strip() for line in sample.splitlines()[:_SNIFF_RECORDS] if line.strip()]
+    if len(sample) == _SNIFF_SAMPLE and len(lines) > 1:
+        lines.pop()  # the last line may be cut in half
+    if not lines or any(delimiter in line for line in lines for delimiter in DELIMITERS[:2]):
+        return False
+    if not _CODE_SPACES_NUMBER.fullmatch(lines[0]):
+        lines.pop(0)  # a header ("Артикул Количество") or a title
+    spaced = sum(1 for line in lines if _CODE_SPACES_NUMBER.fullmatch(line))
+    return bool(lines) and spaced >= max(1, math.ceil(len(lines) * _SPACED_SHARE))
+
+
+def _spaced_record(line: str) -> list[str]:
+    """A "code quantity" line as two cells; another line (a header "Артикул Количество", a
+    note) split at its first spaces."""
+    line = line.strip()
+    if not line:
+        return []
+    match = _CODE_SPACES_NUMBER.fullmatch(line)
+    return [match[1], match[2]] if match else line.split(None, 1)
 
 
 def decode(data: bytes) -> tuple[str, str]:

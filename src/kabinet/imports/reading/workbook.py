@@ -6,6 +6,7 @@ a message for the user, never an exception from a parser library.
 
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -15,6 +16,7 @@ from kabinet.imports.reading.text import read_text_table
 from kabinet.imports.reading.values import Cell, cell_is_empty
 
 _MB = 1024 * 1024
+_READ_CHUNK = _MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,37 @@ def read_table(
     return _workbook(filename, sniffed.kind, _read_spreadsheet(content, limits))
 
 
+def read_sheet_rows(
+    data: bytes | str | os.PathLike | BinaryIO,
+    filename: str,
+    sheet_name: str,
+    *,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[list[Cell]]:
+    """The rows of one sheet of a file, one at a time, as `read_table(...).sheet(name).rows`
+    gives them (but for empty rows at its end): for checking a large file with no more of it
+    in memory than the rows being checked. A CSV/TXT has one sheet, whatever `sheet_name`.
+
+    Checks the file as `read_table` does; a `FileReadError` may come before the first row or
+    after many. `KeyError` when the workbook has no such sheet."""
+    extension = Path(filename).suffix.lower()
+    expected = EXTENSIONS.get(extension)
+    if expected is None:
+        raise errors.UnsupportedFormatError(extension=extension or filename)
+    content = _load(data, limits)
+    if not content.strip(b" \t\r\n\x00"):
+        raise errors.EmptyFileError()
+    sniffed = container.sniff(content)
+    _check_kind(sniffed, expected, filename, extension)
+    if sniffed.kind == container.TEXT:
+        table = read_text_table(content, sheet_name=filename, max_rows=limits.max_rows)
+        del content
+        return iter(table.rows)
+    if sniffed.kind in (container.XLSX, container.ODS):
+        container.check_zip(content, limits)
+    return spreadsheet.iter_sheet_rows(content, limits, sheet_name)
+
+
 def _load(data, limits: ReadLimits) -> bytes:
     if isinstance(data, bytes | bytearray | memoryview):
         content = bytes(data)
@@ -134,10 +167,23 @@ def _load(data, limits: ReadLimits) -> bytes:
             raise errors.FileTooLargeError(**_sizes(size, limits))
         content = Path(data).read_bytes()
     else:
-        content = data.read(limits.max_bytes + 1)
+        content = _read_bounded(data, limits)
     if len(content) > limits.max_bytes:
         raise errors.FileTooLargeError(**_sizes(len(content), limits))
     return content
+
+
+def _read_bounded(handle: BinaryIO, limits: ReadLimits) -> bytes:
+    """At most one byte more than the limit, a chunk at a time: `read(limit + 1)` would take
+    a buffer of the limit's size (20 MB) for any file, however small."""
+    chunks, size = [], 0
+    while size <= limits.max_bytes:
+        chunk = handle.read(min(_READ_CHUNK, limits.max_bytes + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _sizes(size: int, limits: ReadLimits) -> dict:

@@ -128,10 +128,22 @@ def _job_create(*, scope: Scope, agreement: Agreement, workbook: Workbook, conte
 
 
 def _default_sheet(workbook: Workbook, sheets: list[dict]) -> str:
-    """The reader's default sheet, if it is among those described (the first `MAX_SHEETS`)."""
-    described = [info["name"] for info in sheets if info["rows"]]
-    name = workbook.default_sheet.name
-    return name if name in described or not described else described[0]
+    """The sheet that looks most like an order (an instruction or a price list may come
+    first): visible before hidden; a layout the user confirmed before; columns with an
+    article, code or name and a quantity; the best recognised columns; then the first.
+    The reader's default (the first sheet with data) when no sheet is described."""
+    described = [(index, info) for index, info in enumerate(sheets) if info["rows"]]
+    if not described:
+        return workbook.default_sheet.name
+
+    def likeness(item: tuple[int, dict]) -> tuple:
+        index, info = item
+        columns = info["columns"]
+        identified = any(role.value in columns for role in IDENTIFIER_ROLES)
+        ordered = identified and Role.QUANTITY.value in columns
+        return (not info["hidden"], info["remembered"], ordered, info["confidence"], -index)
+
+    return max(described, key=likeness)[1]["name"]
 
 
 def _preview_sheet(name: str, rows) -> Sheet:

@@ -3,9 +3,19 @@
 Run at once for a small file, by `tasks.import_job_match_task` for a large one; either way
 `import_job_match` is the same code, writes its progress on the job as it goes, and can run
 twice without harm.
+
+Memory stays flat whatever the size of the file: the rows are read, matched, checked and
+stored `CHECK_BATCH` at a time, and only a variant id per matched row is kept between batches.
+The rows of a product that several batches share (the same product in row 10 and row 90,000)
+form one cart line: they are checked again together once every batch is stored.
 """
 
+import ctypes
+import ctypes.util
+import gc
 import logging
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -24,11 +34,11 @@ from kabinet.imports.reading import (
     Role,
     Sheet,
     SourceRow,
-    extract_rows,
+    iter_rows,
     parse_pasted_text,
-    read_table,
+    read_sheet_rows,
 )
-from kabinet.imports.services.checking import job_rows_check
+from kabinet.imports.services.checking import job_lines_recheck, job_rows_check
 from kabinet.imports.services.common import job_recount, progress_set
 from kabinet.pricing.selectors import agreement_for, pricing_context
 
@@ -40,7 +50,6 @@ FILE_GONE = _("The uploaded file is no longer kept. Upload it again.")
 CHECK_FAILED = _("The file could not be checked. Please try again or contact your manager.")
 MAX_CELLS = 240
 MAX_CELL_CHARS = 1000
-WRITE_BATCH = 10_000
 
 
 def import_job_match(
@@ -66,10 +75,7 @@ def import_job_match(
             progress_set(job, 5)
             if source_rows is None:
                 source_rows = _source_rows(job, sheet)
-            progress_set(job, 35)
-            rows = [_row(job, source) for source in source_rows]
-            job_rows_check(job=job, context=context, rows=rows, progress_from=35)
-            _rows_write(job, rows)
+            _rows_checked(job, context, source_rows, expected=_expected_rows(job, source_rows))
         except FileReadError as error:
             return _failed(job, error.message)
         except (Http404, PermissionDenied) as error:
@@ -80,23 +86,69 @@ def import_job_match(
     return job
 
 
-def _source_rows(job: ImportJob, sheet: Sheet | None) -> list[SourceRow]:
+def _source_rows(job: ImportJob, sheet: Sheet | None) -> Iterable[SourceRow]:
     if job.source == ImportJob.Source.PASTE:
         return parse_pasted_text(job.pasted_text)
-    if sheet is None:
-        if not job.file:
-            raise FileNotFoundError(job.file_name)
-        with job.file.open("rb") as handle:
-            workbook = read_table(handle, job.file_name, limits=conf.read_limits())
-        try:
-            sheet = workbook.sheet(job.sheet_name)
-        except KeyError as error:
-            raise FileNotFoundError(job.sheet_name) from error
     mapping = ColumnMapping(
         header_row_index=job.mapping.get("header_row"),
         columns={Role(role): col for role, col in job.mapping.get("columns", {}).items()},
     )
-    return extract_rows(sheet, mapping)
+    if sheet is not None:
+        return iter_rows(sheet.rows, mapping)
+    if not job.file:
+        raise FileNotFoundError(job.file_name)
+    with job.file.open("rb") as handle:
+        rows = read_sheet_rows(handle, job.file_name, job.sheet_name, limits=conf.read_limits())
+    return iter_rows(_sheet_rows(rows, job.sheet_name), mapping)
+
+
+def _sheet_rows(rows: Iterator[list], sheet_name: str) -> Iterator[list]:
+    """The streamed rows; a sheet gone from the file is a file no longer kept."""
+    try:
+        yield from rows
+    except KeyError as error:
+        raise FileNotFoundError(sheet_name) from error
+
+
+def _expected_rows(job: ImportJob, source_rows) -> int:
+    """How many rows the progress bar counts on (the sheet's rows with data, header included)."""
+    if isinstance(source_rows, list):
+        return len(source_rows)
+    return next((info["rows"] for info in job.sheets if info["name"] == job.sheet_name), 0)
+
+
+def _batches(source_rows: Iterable[SourceRow]) -> Iterator[list[SourceRow]]:
+    source_rows, size = iter(source_rows), conf.check_batch()
+    while batch := list(islice(source_rows, size)):
+        yield batch
+
+
+def _rows_checked(job: ImportJob, context, source_rows, *, expected: int) -> None:
+    """Match, check and store the rows a batch at a time; then check the lines that several
+    batches share as a whole, and count."""
+    ImportRow.objects.filter(job_id=job.pk).delete()
+    first_batch: dict[int, int] = {}  # variant id → the batch its first row is in
+    shared: set[int] = set()
+    known: dict = {}
+    done = 0
+    for number, batch in enumerate(_batches(source_rows)):
+        rows = [_row(job, source) for source in batch]
+        del batch
+        job_rows_check(job=job, context=context, rows=rows, known=known)
+        rows_insert(rows)
+        for row in rows:
+            if row.variant_id and first_batch.setdefault(row.variant_id, number) != number:
+                shared.add(row.variant_id)
+        done += len(rows)
+        del rows
+        progress_set(job, 5 + 90 * min(done, expected) // max(expected, 1))
+    del first_batch, known
+    if shared:
+        job_lines_recheck(job=job, context=context, variant_ids=shared)
+    job.status = ImportJob.Status.MATCHED
+    job.matched_at = timezone.now()
+    job.progress = 100
+    job_recount(job)
 
 
 def _row(job: ImportJob, source: SourceRow) -> ImportRow:
@@ -116,17 +168,6 @@ def _row(job: ImportJob, source: SourceRow) -> ImportRow:
         any_code=pasted,
         quantity_text="" if no_quantity else source.quantity_text[:100],
     )
-
-
-def _rows_write(job: ImportJob, rows: list[ImportRow]) -> None:
-    ImportRow.objects.filter(job_id=job.pk).delete()
-    for start in range(0, len(rows), WRITE_BATCH):
-        rows_insert(rows[start : start + WRITE_BATCH])
-        progress_set(job, 70 + 29 * min(len(rows), start + WRITE_BATCH) // max(len(rows), 1))
-    job.status = ImportJob.Status.MATCHED
-    job.matched_at = timezone.now()
-    job.progress = 100
-    job_recount(job, rows)
 
 
 def rows_insert(rows: list[ImportRow]) -> None:
@@ -172,6 +213,28 @@ def import_job_run(*, job_id: int) -> None:
         logger.exception("Import job %s: the check failed", job_id)
         import_job_fail_unexpected(job_id=job_id)
         raise
+    finally:
+        memory_release()
+
+
+def memory_release() -> None:
+    """Give the memory a large check used back to the system. The worker lives on between
+    tasks: freed objects leave the C heap holding pages that only `malloc_trim` returns."""
+    gc.collect()
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _glibc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim.argtypes = [ctypes.c_size_t]
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return None
+    return libc
+
+
+_libc = _glibc()
 
 
 def import_job_fail_unexpected(*, job_id: int) -> None:

@@ -6,7 +6,7 @@ import pytest
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.tests.factories import english_client
 from kabinet.imports.models import ColumnMappingMemory, ImportJob
-from kabinet.imports.tests.builders import one_c_order_xlsx, xlsx_bytes
+from kabinet.imports.tests.builders import DATA, one_c_order_xlsx, xlsx_bytes
 from kabinet.imports.tests.factories import product_make
 from kabinet.imports.tests.pages import form_values, upload, upload_and_confirm
 
@@ -94,7 +94,9 @@ def test_a_sheet_is_chosen_among_the_files_sheets(client, goods):
     )
     response = upload(client, data, "two.xlsx")
     job = ImportJob.objects.get()
-    assert job.sheet_name == "Заметки"
+    assert job.sheet_name == "Заказ"  # the sheet that looks like an order
+    notes = form_values(client.get(response["Location"] + "?sheet=Заметки"), "mapping-form")
+    assert notes["sheet"] == "Заметки"
 
     page = client.get(response["Location"] + "?sheet=Заказ")
     values = form_values(page, "mapping-form")
@@ -107,6 +109,27 @@ def test_a_sheet_is_chosen_among_the_files_sheets(client, goods):
 
     job.refresh_from_db()
     assert (job.sheet_name, job.rows_ok) == ("Заказ", 1)
+
+
+def test_an_xls_with_an_instruction_first_opens_on_the_order_sheet(client, goods):
+    response = upload(client, (DATA / "order_after_instruction.xls").read_bytes(), "order.xls")
+    job = ImportJob.objects.get()
+    assert (job.format, job.sheet_name) == ("xls", "Заказ")
+
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert 'aria-current="page" href="?sheet=%D0%97%D0%B0%D0%BA%D0%B0%D0%B7"' in html
+    assert 'href="?sheet=%D0%98%D0%BD%D1%81%D1%82%D1%80%D1%83%D0%BA%D1%86%D0%B8%D1%8F"' in html
+    values = form_values(page, "mapping-form")
+    assert (values["sheet"], values["header_row"], values["column_article"]) == ("Заказ", "0", "0")
+    assert values["column_quantity"] == "2"
+    instruction = client.get(response["Location"] + "?sheet=Инструкция")
+    assert form_values(instruction, "mapping-form")["sheet"] == "Инструкция"
+
+    client.post(response["Location"], values)
+
+    job.refresh_from_db()
+    assert (job.sheet_name, job.rows_ok, job.rows_error) == ("Заказ", 3, 0)
 
 
 @pytest.mark.parametrize(

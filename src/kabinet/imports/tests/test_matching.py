@@ -178,6 +178,44 @@ def test_an_exact_name_followed_by_the_size_finds_that_size(partner, context):
     assert rows[2].outcome == Outcome.UNKNOWN
 
 
+def test_the_colour_and_size_in_the_name_column_choose_the_variant(partner, context):
+    shirts = product_make(
+        partner,
+        article="TS-1",
+        name="Футболка хлопковая",
+        sizes=["Белый, M", "Белый, L", "Чёрный, M"],
+    )
+    white_m, white_l, black_m = shirts.test_variants
+    for variant in shirts.test_variants:
+        variant.color, variant.size = (part.strip() for part in variant.name.split(","))
+        variant.save()
+
+    rows = matched(
+        context,
+        {"article": "TS-1", "name": "белый M"},
+        {"article": "TS-1", "name": "Футболка хлопковая M черный"},
+        {"article": "TS-1", "name": "Футболка хлопковая, белый"},
+        {"article": "TS-1", "name": "Футболка хлопковая"},
+        {"name": "Футболка хлопковая белый L"},
+    )
+
+    assert [(row.outcome, row.variant_id, row.matched_by) for row in rows[:2]] == [
+        (Outcome.OK, white_m.pk, "article"),
+        (Outcome.OK, black_m.pk, "article"),
+    ]
+    # A colour without the size (or nothing) names no single variant: all stay offered.
+    assert (rows[2].outcome, rows[2].candidates) == (
+        Outcome.AMBIGUOUS,
+        [v.pk for v in (white_m, white_l, black_m)],
+    )
+    assert (rows[3].outcome, rows[3].candidates) == (rows[2].outcome, rows[2].candidates)
+    assert (rows[4].outcome, rows[4].variant_id, rows[4].matched_by) == (
+        Outcome.OK,
+        white_l.pk,
+        "name",
+    )
+
+
 def test_another_partners_own_codes_are_not_used(partner, other_partner, context):
     product = product_make(partner, article="P-1")
     PartnerProductCode.objects.create(

@@ -7,11 +7,15 @@ import pytest
 
 from kabinet.imports.reading import (
     ColumnMapping,
+    PasswordProtectedError,
+    ReadLimits,
     Role,
     RowIssue,
+    TooManyRowsError,
     cell_text_safe,
     extract_rows,
     propose_mapping,
+    read_sheet_rows,
     read_table,
 )
 from kabinet.imports.tests.builders import (
@@ -309,3 +313,66 @@ def test_the_default_sheet_is_the_first_visible_one_with_data():
     assert workbook.sheet("Скрытый").rows == [["Артикул"], ["A-1"]]
     with pytest.raises(KeyError):
         workbook.sheet("Нет такого")
+
+
+@pytest.mark.parametrize(
+    ("lines", "header_row"),
+    [
+        (["АС-500 10", "10-2030   25", "4600123 1000 шт"], None),
+        (["Артикул Количество", "АС-500 10", "10-2030   25", "4600123 1000 шт"], 0),
+    ],
+)
+def test_a_text_file_of_code_and_quantity_lines_gets_its_quantity_column(lines, header_row):
+    workbook = read_table(csv_bytes(lines), "order.txt")
+    sheet = workbook.default_sheet
+    assert workbook.delimiter == " "
+    assert sheet.rows[-3:] == [["АС-500", "10"], ["10-2030", "25"], ["4600123", "1000 шт"]]
+    mapping = propose_mapping(sheet)
+    assert (mapping.header_row_index, mapping.columns) == (
+        header_row,
+        {Role.ARTICLE: 0, Role.QUANTITY: 1},
+    )
+    assert [(row.identifiers, row.quantity) for row in extract_rows(sheet, mapping)] == [
+        ({"article": "АС-500"}, 10),
+        ({"article": "10-2030"}, 25),
+        ({"article": "4600123"}, 1000),
+    ]
+
+
+def test_names_with_numbers_in_a_text_file_stay_whole():
+    workbook = read_table(csv_bytes(["Бинт стерильный 7", "Шприц 5 мл 10"]), "list.txt")
+    assert workbook.default_sheet.rows == [["Бинт стерильный 7"], ["Шприц 5 мл 10"]]
+
+
+def test_quantities_1_2_3_right_of_the_articles_are_the_quantity():
+    sheet = read_table(csv_bytes(["A-100;1", "B-200;2", "C-300;3"]), "o.csv").default_sheet
+    assert propose_mapping(sheet).columns == {Role.ARTICLE: 0, Role.QUANTITY: 1}
+    numbered = read_table(csv_bytes(["1;A-100", "2;B-200", "3;C-300"]), "o.csv").default_sheet
+    assert propose_mapping(numbered).columns == {Role.ARTICLE: 1}  # a "№" column on the left
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "sheet"),
+    [
+        (one_c_order_xlsx(), "order.xlsx", "TDSheet"),
+        (order_with_title_block(), "order.xlsx", "Заказ"),
+        ((DATA / "order_request.xls").read_bytes(), "order.xls", "Заявка"),
+        (ods_bytes({"Лист1": [["", "Артикул", "Кол-во"], ["", "A-1", 2.5]]}), "o.ods", "Лист1"),
+        (csv_bytes(["Артикул;Кол-во", "A-1;2"]), "order.csv", "any"),
+    ],
+)
+def test_one_sheet_streams_row_by_row_as_the_whole_workbook_reads_it(data, name, sheet):
+    streamed = read_sheet_rows(data, name, sheet)
+
+    assert not isinstance(streamed, list)
+    assert list(streamed) == read_table(data, name).sheet(sheet if sheet != "any" else "order").rows
+
+
+def test_a_streamed_sheet_is_refused_as_the_workbook_is():
+    data = xlsx_bytes({"Заказ": [["A-1", 1]] * 5})
+    with pytest.raises(KeyError):
+        list(read_sheet_rows(data, "order.xlsx", "Нет такого"))
+    with pytest.raises(TooManyRowsError):
+        list(read_sheet_rows(data, "order.xlsx", "Заказ", limits=ReadLimits(max_rows=3)))
+    with pytest.raises(PasswordProtectedError):
+        read_sheet_rows((DATA / "password_protected.xlsx").read_bytes(), "p.xlsx", "Sheet1")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from python_calamine import CalamineWorkbook
+from tests.conftest_helpers import client_for
 
 from kabinet.cart.tests.factories import english_client
 from kabinet.imports.models import ImportJob, ImportRow
@@ -220,3 +221,46 @@ def test_a_running_check_shows_its_progress_and_reloads_when_done(partner, buyer
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.MATCHED)
     done = client.get(f"/quick-order/{job.pk}/?progress=1", **HTMX)
     assert done["HX-Refresh"] == "true"
+
+
+def test_the_fix_field_reads_article_or_code_in_russian(partner, scope, agreement, buyer):
+    product_make(partner, article="P-1")
+    job = import_job_paste(scope=scope, agreement=agreement, text="NONE 1")
+
+    page = client_for(buyer).get(f"/quick-order/{job.pk}/").content.decode()
+
+    assert 'placeholder="Артикул или код"' in page
+    assert "Файл с кодами" not in page
+
+
+def test_a_fix_updates_the_tab_counts_and_only_the_rows_the_page_shows(
+    partner, scope, agreement, client
+):
+    product_make(partner, article="P-1")
+    job = import_job_paste(scope=scope, agreement=agreement, text="P-1 5\nNONE 1")
+    first, second = job.rows.order_by("row_number")
+    page = client.get(f"/quick-order/{job.pk}/").content.decode()  # the errors tab: row 2
+    assert f'id="import-shown-rows" name="shown" value="{second.pk}"' in page
+    assert 'hx-include="#import-shown-rows"' in page
+
+    response = client.post(
+        f"/quick-order/{job.pk}/rows/{second.pk}/",
+        {"code": "P-1", "quantity": "1", "shown": str(second.pk)},
+        **HTMX,
+    )
+
+    fragment = response.content.decode()
+    assert f'id="import-row-{second.pk}"' in fragment
+    assert f'id="import-row-{first.pk}"' not in fragment  # merged with it, but not on this tab
+    for value, count in (("errors", 0), ("warnings", 2), ("problems", 2), ("all", 2)):
+        assert (
+            f'<span id="import-filter-count-{value}" class="badge text-bg-light" '
+            f'data-testid="filter-count-{value}" hx-swap-oob="true">{count}</span>'
+        ) in fragment
+
+    shown_both = client.post(
+        f"/quick-order/{job.pk}/rows/{second.pk}/",
+        {"code": "P-1", "quantity": "2", "shown": f"{first.pk} {second.pk}"},
+        **HTMX,
+    ).content.decode()
+    assert f'id="import-row-{first.pk}" data-testid="row" data-row="1"' in shown_both

@@ -71,7 +71,7 @@ def report_context(request, job: ImportJob) -> dict:
     row_filter = request.GET.get("show")
     if row_filter not in RowFilter.CHOICES:
         row_filter = RowFilter.ERRORS if job.rows_error else RowFilter.PROBLEMS
-    context = {"job": job, "row_filter": row_filter, "filters": _filters(job)}
+    context = {"job": job, "row_filter": row_filter, "filters": report_filters(job)}
     if job.status in (ImportJob.Status.MATCHED, ImportJob.Status.APPLIED):
         page = selectors.import_rows_page(job, row_filter=row_filter, page=request.GET.get("page"))
         context.update(rows_context(request, job, page.object_list))
@@ -79,7 +79,8 @@ def report_context(request, job: ImportJob) -> dict:
     return context
 
 
-def _filters(job: ImportJob) -> list[tuple[str, str, int]]:
+def report_filters(job: ImportJob) -> list[tuple[str, str, int]]:
+    """The report's tabs: (filter, label, count of rows)."""
     return [
         (RowFilter.ERRORS, _("Errors"), job.rows_error),
         (RowFilter.WARNINGS, _("Warnings"), job.rows_warning),

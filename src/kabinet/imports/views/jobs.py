@@ -27,7 +27,7 @@ from kabinet.imports.matching import match_order_clean
 from kabinet.imports.models import ImportJob, ImportRow
 from kabinet.imports.reading import FileReadError, Role, column_letter
 from kabinet.imports.services.jobs import preview_width
-from kabinet.imports.views.common import report_context, rows_context
+from kabinet.imports.views.common import report_context, report_filters, rows_context
 from kabinet.web.selectors import SESSION_KEY, current_agreement
 
 Status = ImportJob.Status
@@ -240,10 +240,18 @@ def row_fix(request, job_id: int, row_id: int):
         for error in errors:
             messages.error(request, error)
         return redirect(reverse("imports:report", args=[job.pk]) + f"#row-{row.pk}")
-    shown = selectors.import_rows_by_id(job, {row.pk, *(r.pk for r in changed)})
+    # The other rows that changed are sent only when the page shows them (another tab or page
+    # has no element for them to replace).
+    on_page = _ids(request.POST.get("shown", ""))
+    others = {r.pk for r in changed if r.pk in on_page}
+    shown = selectors.import_rows_by_id(job, {row.pk, *others})
     context = rows_context(request, job, shown)
-    context.update(fixed_id=row.pk, row_errors=errors, oob=True)
+    context.update(fixed_id=row.pk, row_errors=errors, oob=True, filters=report_filters(job))
     return render(request, "imports/row_fixed.html", context)
+
+
+def _ids(text: str) -> set[int]:
+    return {int(part) for part in text.split()[: selectors.ROWS_PER_PAGE] if part.isdigit()}
 
 
 @partner_view(Section.CATALOG)
