@@ -329,12 +329,10 @@ def _characteristics(name: str, color: str, size: str) -> tuple[str, ...]:
     return tuple(_words(value) for value in values)
 
 
-_NOT_WORD_CHARACTERS = str.maketrans({"ё": "е", "Ё": "е"})
-
-
 def _words(text: str) -> str:
-    """Lower case, "ё" as "е", punctuation as spaces: "Тёмно-синий" → "темно синий"."""
-    text = text.translate(_NOT_WORD_CHARACTERS).casefold()
+    """Compared as codes are (`search_normalize`: case, ё/е, Latin/Cyrillic look-alikes, so a
+    Cyrillic "М" is the size "M"), punctuation as spaces: "Тёмно-синий" → "темно синий"."""
+    text = search_normalize(text)
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 

@@ -337,3 +337,18 @@ def test_a_pasted_latin_code_finds_a_cyrillic_article(partner, scope, agreement)
         product.test_variants[0].pk,
         "article",
     )
+
+
+def test_a_size_typed_with_a_cyrillic_look_alike_letter_chooses_the_variant(partner, context):
+    shirts = product_make(
+        partner, article="TS-2", name="Футболка поло", sizes=["Белый, M", "Белый, L"]
+    )
+    white_m, _white_l = shirts.test_variants
+    for variant in shirts.test_variants:
+        variant.color, variant.size = (part.strip() for part in variant.name.split(","))
+        variant.save()
+
+    # "М" here is the Cyrillic letter; the variant's size is the Latin "M".
+    (row,) = matched(context, {"article": "TS-2", "name": "белый М"})
+
+    assert (row.outcome, row.variant_id) == (Outcome.OK, white_m.pk)
