@@ -3,6 +3,7 @@ import pytest
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
+from kabinet.events.tests.factories import victim_events_make
 from kabinet.imports.tests.factories import import_jobs_make
 from kabinet.orders.tests.factories import orders_make
 from tests.isolation import isolation_problems, routes
@@ -22,6 +23,7 @@ def victim(other_partner):
     catalog_make(other_partner, variants_per_product=2, assortment_rules=True, partner_prices=True)
     victim_carts_make(other_partner)
     import_jobs_make(other_partner)
+    victim_events_make(other_partner)
     return other_partner
 
 
@@ -48,6 +50,10 @@ def test_the_walk_covers_the_project_routes():
         "company/counterparties/<int:counterparty_id>/",
         "company/",
         "account/login/",
+        "events/<int:event_id>/",
+        "events/registrations/<int:registration_id>/cancel/",
+        "events/feed/<str:token>.ics",
+        "news/<int:news_id>/image/",
     } <= walked
 
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kabinet.comms",
     "kabinet.exchange",
     "kabinet.imports",
+    "kabinet.events",
     "kabinet.web",
     "kabinet.demo",
 ]
