@@ -9,6 +9,7 @@ News pictures are re-encoded on upload (`services.news_image_set`).
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kabinet.events import services
@@ -43,6 +44,7 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_published", "audience"]
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["partners", "groups"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "description", "is_published"]}),
