@@ -37,7 +37,8 @@ def _vevent(event: Event, registration: Registration | None = None) -> icalendar
     item.add("dtend", event.ends_at.astimezone(zone))
     summary = event.title
     if registration is not None and registration.status == Status.WAITING:
-        summary = f"{summary} ({gettext('waiting list')})"
+        waiting = gettext("on the waiting list")
+        summary = f"{summary} ({waiting})"
     item.add("summary", summary)
     description = "\n\n".join(part for part in (event.description, event.online_url, url) if part)
     item.add("description", description)

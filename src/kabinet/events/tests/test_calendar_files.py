@@ -124,3 +124,12 @@ def test_the_feed_address_is_made_and_turned_off_from_the_events_page(buyer):
     assert f"/events/feed/{token}.ics" in page
     assert client.post("/events/feed/revoke/").status_code == 302
     assert not CalendarFeed.objects.filter(user=buyer).exists()
+
+
+def test_the_feed_says_when_i_am_on_the_waiting_list(buyer, colleague):
+    event = EventFactory(title="Full training", capacity=1)
+    services.registration_create(scope=scope_for(colleague), event_id=event.pk)
+    services.registration_create(scope=scope_for(buyer), event_id=event.pk)
+    feed = services.calendar_feed_renew(scope=scope_for(buyer))
+    [item] = vevents(Client().get(f"/events/feed/{feed.token}.ics").content)
+    assert str(item["SUMMARY"]) == "Full training (в листе ожидания)"

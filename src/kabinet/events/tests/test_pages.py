@@ -157,3 +157,46 @@ def test_an_event_for_another_partner_is_not_found(buyer, other_partner):
 
 def test_staff_are_not_let_into_the_partner_pages(staff_user):
     assert client_for(staff_user).get("/events/").status_code == 403
+
+
+def test_registering_nobody_is_refused_with_a_message(buyer):
+    event = EventFactory()
+    response = client_for(buyer).post(f"/events/{event.pk}/register/", {}, follow=True)
+    assert "Выберите, кого зарегистрировать." in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
+def _queries_for(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_events_list_and_calendar_take_as_many_queries_for_many_events(
+    buyer, colleague, django_assert_max_num_queries
+):
+    client = client_for(buyer)
+    first = timezone.localdate().replace(day=1) + timedelta(days=40)
+    month = f"?month={first:%Y-%m}"
+
+    def events(n):
+        for day in range(n):
+            event = EventFactory(
+                starts_at=datetime(first.year, first.month, day + 1, 10, tzinfo=MOSCOW),
+                ends_at=datetime(first.year, first.month, day + 1, 12, tzinfo=MOSCOW),
+            )
+            services.registration_create(
+                scope=scope_for(buyer), event_id=event.pk, user_ids=[buyer.pk, colleague.pk]
+            )
+
+    events(2)
+    few = [_queries_for(client, path) for path in ("/events/", "/events/calendar/" + month)]
+    events(8)
+    many = [_queries_for(client, path) for path in ("/events/", "/events/calendar/" + month)]
+    assert many == few
+    scope = scope_for(buyer)
+    with django_assert_max_num_queries(2):
+        assert len(selectors.event_list(scope=scope)) == 10
