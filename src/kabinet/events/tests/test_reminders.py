@@ -34,7 +34,7 @@ def test_a_day_before_each_confirmed_participant_is_reminded_once(
     with django_capture_on_commit_callbacks(execute=True):
         out = StringIO()
         call_command("send_event_reminders", stdout=out)
-    assert out.getvalue() == "reminders sent: 2\n"
+    assert out.getvalue() == "Отправлено напоминаний о мероприятиях: 2.\n"
     assert sorted(m.to[0] for m in mail.outbox) == ["admin@alpha.example", "buyer@alpha.example"]
     assert {m.subject for m in mail.outbox} == {"Напоминание: Tomorrow's webinar"}
     assert [s.phone for s in MemorySmsSender.outbox] == ["+79990000001"]
