@@ -26,6 +26,7 @@ from kabinet.events.models import RegistrationStatus as Status
 
 REGISTRATION_CLOSED = _("Registration for this event is closed.")
 EVENT_OVER = _("The event is over: its registrations can no longer be changed.")
+NOBODY_CHOSEN = _("Choose who to register.")
 NOT_A_COLLEAGUE = _("Only active employees of your company can be registered.")
 CANNOT_CANCEL = _(
     "Only the participant, the person who registered them or an administrator can cancel."
@@ -47,7 +48,8 @@ def _locked_event(event_id: int) -> Event:
 def registration_create(
     *, scope: Scope, event_id: int, user_ids: list[int] | None = None
 ) -> list[Registration]:
-    """Register the acting user, or the colleagues given, for an event of their audience.
+    """Register the acting user (`user_ids` None), or the colleagues given, for an event of
+    their audience.
 
     Each person gets a seat while seats remain, then a place on the waiting list; someone
     already registered or waiting keeps their place. Returns the registrations made.
@@ -58,7 +60,9 @@ def registration_create(
     now = timezone.now()
     if not event.registration_open(now):
         raise ValidationError(REGISTRATION_CLOSED)
-    wanted = list(dict.fromkeys(user_ids or [scope.user.pk]))
+    wanted = list(dict.fromkeys([scope.user.pk] if user_ids is None else user_ids))
+    if not wanted:
+        raise ValidationError(NOBODY_CHOSEN)
     users = {
         u.pk: u
         for u in User.objects.filter(pk__in=wanted, partner_id=scope.partner_id, is_active=True)

@@ -106,9 +106,6 @@ def event_register(request, event_id: int):
         user_ids = [int(value) for value in request.POST.getlist("participant")]
     except ValueError:
         raise Http404 from None
-    if not user_ids:
-        messages.error(request, _("Choose who to register."))
-        return redirect("events:detail", event_id=event_id)
     try:
         made = services.registration_create(
             scope=request.scope, event_id=event_id, user_ids=user_ids
