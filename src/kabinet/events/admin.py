@@ -60,6 +60,26 @@ class EventAdmin(admin.ModelAdmin):
             services.event_waitlist_advance(event_id=form.instance.pk)
 
 
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Who comes to what, across events: a view for the staff (partners register and cancel)."""
+
+    list_display = ["event", "user", "partner", "status", "queued_at", "reminded_at"]
+    list_filter = ["status", "event__kind", "event"]
+    list_select_related = ["event", "user", "partner"]
+    search_fields = ["user__full_name", "user__email", "partner__name", "event__title"]
+    date_hierarchy = "queued_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class NewsForm(forms.ModelForm):
     picture = forms.ImageField(
         label=_("picture"),

@@ -105,3 +105,16 @@ def event_form_new(event):
         "registrations-MIN_NUM_FORMS": 0,
         "registrations-MAX_NUM_FORMS": 1000,
     }
+
+
+def test_staff_see_the_registrations_of_every_partner_and_cannot_change_them(buyer, other_admin):
+    event = EventFactory(title="Open webinar")
+    services.registration_create(scope=scope_for(buyer), event_id=event.pk)
+    services.registration_create(scope=scope_for(other_admin), event_id=event.pk)
+    client = client_for(StaffUserFactory(is_superuser=True))
+    page = client.get("/admin/events/registration/").content.decode()
+    assert "Alpha Pharmacy" in page
+    assert "Omega Clinic" in page
+    registration = Registration.objects.get(user=buyer)
+    client.post(f"/admin/events/registration/{registration.pk}/delete/", {"post": "yes"})
+    assert Registration.objects.count() == 2
