@@ -84,20 +84,33 @@ def _fill(route: Route, values: dict[str, object]) -> str:
 
 
 def partner_path(model) -> str | None:
-    """The ORM lookup from a model to its owning Partner ('counterparty__partner'), if any."""
+    """The ORM lookup from a model to its owning Partner ('counterparty__partner'), if any.
+
+    Foreign keys (and one-to-one keys) are followed; a many-to-many field counts only when it
+    points at Partner itself: rows addressed to chosen partners (an event, a news item) are
+    the victim's rows too.
+    """
     if model is Partner:
         return "pk"
     frontier = [(model, "")]
     for _depth in range(4):
-        next_frontier = []
+        next_frontier, addressed = [], None
         for current, path in frontier:
             for field in current._meta.get_fields():
-                if not (field.many_to_one and field.concrete) or field.related_model is None:
+                if not field.concrete or field.related_model is None:
                     continue
                 lookup = f"{path}__{field.name}" if path else field.name
+                if field.many_to_many:
+                    if field.related_model is Partner and addressed is None:
+                        addressed = lookup
+                    continue
+                if not (field.many_to_one or field.one_to_one):
+                    continue
                 if field.related_model is Partner:
                     return lookup
                 next_frontier.append((field.related_model, lookup))
+        if addressed is not None:  # an owner by key wins over an audience at the same depth
+            return addressed
         frontier = next_frontier
     return None
 
@@ -107,7 +120,8 @@ def partner_rows(partner) -> dict[type, list]:
     for model in apps.get_models():
         path = partner_path(model)
         if path is not None:
-            rows[model] = list(model._base_manager.filter(**{path: partner.pk}))
+            found = model._base_manager.filter(**{path: partner.pk})
+            rows[model] = list(found.distinct() if "__" in path else found)
     return rows
 
 

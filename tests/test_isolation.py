@@ -3,9 +3,10 @@ import pytest
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
+from kabinet.events.tests.factories import victim_events_make
 from kabinet.imports.tests.factories import import_jobs_make
 from kabinet.orders.tests.factories import orders_make
-from tests.isolation import isolation_problems, routes
+from tests.isolation import isolation_problems, partner_path, routes
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def victim(other_partner):
     catalog_make(other_partner, variants_per_product=2, assortment_rules=True, partner_prices=True)
     victim_carts_make(other_partner)
     import_jobs_make(other_partner)
+    victim_events_make(other_partner)
     return other_partner
 
 
@@ -48,7 +50,22 @@ def test_the_walk_covers_the_project_routes():
         "company/counterparties/<int:counterparty_id>/",
         "company/",
         "account/login/",
+        "events/<int:event_id>/",
+        "events/registrations/<int:registration_id>/cancel/",
+        "events/feed/<str:token>.ics",
+        "news/<int:news_id>/image/",
     } <= walked
+
+
+def test_rows_addressed_to_a_partner_and_one_to_one_rows_are_its_rows():
+    from kabinet.events.models import CalendarFeed, Event, News, NewsRead, Registration
+
+    assert partner_path(Event) == "partners"
+    assert partner_path(News) == "partners"
+    # A key to the owner wins over an audience found at the same depth.
+    assert partner_path(NewsRead) == "user__partner"
+    assert partner_path(CalendarFeed) == "user__partner"
+    assert partner_path(Registration) == "partner"
 
 
 def test_the_walk_catches_an_unscoped_view_and_an_unmarked_one(

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "kabinet.comms",
     "kabinet.exchange",
     "kabinet.imports",
+    "kabinet.events",
     "kabinet.web",
     "kabinet.demo",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("orders/", include("kabinet.orders.urls")),
     path("notifications/", include("kabinet.comms.urls")),
     path("quick-order/", include("kabinet.imports.urls")),
+    path("events/", include("kabinet.events.urls")),
+    path("news/", include("kabinet.events.news_urls")),
     path("", include("kabinet.exchange.urls")),
     path("", include("kabinet.web.urls")),
 ]

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 
 MANAGER_GROUP = "Supplier managers"
 ADMINISTRATOR_GROUP = "Supplier administrators"
-STAFF_APPS = ["accounts", "pricing", "orders"]
+STAFF_APPS = ["accounts", "pricing", "orders", "events"]
 
 
 def staff_groups_ensure(**_kwargs) -> None:

@@ -184,7 +184,36 @@ def notify_order_event(*, event: OrderEvent) -> list[Notification]:
     return notifications
 
 
-def _send_letters(letters: list[tuple[User, _Texts]]) -> None:
+@dataclass(frozen=True)
+class Message:
+    """A notification about anything but an order event, for one user, in their language.
+
+    The in-app notification is always made; the letter (subject: the title) and the SMS only
+    when their text is given and the user has an e-mail / a phone.
+    """
+
+    user: User
+    title: str
+    body: str = ""
+    letter: str = ""
+    sms: str = ""
+
+    @property
+    def subject(self) -> str:
+        return self.title
+
+
+def notify_users(*, messages: list[Message]) -> list[Notification]:
+    """Tell users of something (events, news…) by the same channels as order events."""
+    notifications = Notification.objects.bulk_create(
+        [Notification(user=m.user, title=m.title[:300], body=m.body) for m in messages]
+    )
+    _send_letters([(m.user, m) for m in messages if m.letter and m.user.email])
+    _send_sms([(m.user, m) for m in messages if m.sms and m.user.phone])
+    return notifications
+
+
+def _send_letters(letters: list[tuple[User, _Texts | Message]]) -> None:
     if not letters:
         return
     try:
@@ -199,12 +228,12 @@ def _send_letters(letters: list[tuple[User, _Texts]]) -> None:
                 try:
                     message.send()
                 except Exception:
-                    logger.exception("order notification e-mail to user %s failed", user.pk)
+                    logger.exception("notification e-mail to user %s failed", user.pk)
     except Exception:
-        logger.exception("cannot connect to the mail server for order notifications")
+        logger.exception("cannot connect to the mail server for notifications")
 
 
-def _send_sms(messages: list[tuple[User, _Texts]]) -> None:
+def _send_sms(messages: list[tuple[User, _Texts | Message]]) -> None:
     if not messages:
         return
     sender = get_sms_sender()
@@ -212,7 +241,7 @@ def _send_sms(messages: list[tuple[User, _Texts]]) -> None:
         try:
             sender.send(phone=user.phone, text=texts.sms)
         except Exception:
-            logger.exception("order notification SMS to user %s failed", user.pk)
+            logger.exception("notification SMS to user %s failed", user.pk)
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from kabinet.accounts.services import password_temporary_hash
 from kabinet.demo import names
 from kabinet.demo.catalog import CatalogResult, catalog_generate
 from kabinet.demo.orders_history import HistoryResult, orders_history_generate
+from kabinet.events.demo import events_demo_generate
 from kabinet.pricing.models import PriceType
 
 DEMO_PASSWORD = "demo-kabinet"
@@ -270,6 +271,7 @@ def demo_generate(
             ),
         ]
     result.logins.append(DemoLogin("supplier manager (/admin/)", managers[0].email, DEMO_PASSWORD))
+    events_demo_generate(partners=partner_objs, seed=seed)
     if skus:
         result.catalog = catalog_generate(skus=skus, seed=seed)
         if months:
