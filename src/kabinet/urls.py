@@ -17,6 +17,9 @@ urlpatterns = [
     path("orders/", include("kabinet.orders.urls")),
     path("notifications/", include("kabinet.comms.urls")),
     path("quick-order/", include("kabinet.imports.urls")),
+    path("messages/", include("kabinet.conversations.urls")),
+    path("claims/", include("kabinet.conversations.claim_urls")),
+    path("staff/", include("kabinet.conversations.staff_urls")),
     path("", include("kabinet.exchange.urls")),
     path("", include("kabinet.web.urls")),
 ]

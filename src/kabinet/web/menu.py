@@ -29,6 +29,8 @@ MENU = [
     MenuItem(_("Quick order"), "imports:upload", "file-earmark-arrow-up", Section.CATALOG),
     MenuItem(_("Saved carts"), "cart:saved", "bookmark", Section.CATALOG),
     MenuItem(_("Orders"), "orders:list", "receipt", Section.ORDERS),
+    MenuItem(_("Claims"), "claims:list", "exclamation-triangle", Section.ORDERS),
+    MenuItem(_("Messages"), "conversations:list", "chat-dots", None),
     MenuItem(_("Notifications"), "comms:list", "bell", None),
     MenuItem(_("Company"), "accounts:company", "building", None),
     MenuItem(_("Employees"), "accounts:employee-list", "people", Section.EMPLOYEES),
