@@ -106,6 +106,11 @@ def test_buyer_claims_with_a_photo_and_sees_the_managers_answer(new_page, live_s
     # The buyer sees the unread answer, then the answer and the status change on the claim.
     phone.goto("/messages/")
     expect(phone.get_by_test_id("messages-badge")).to_contain_text("1")
+    expect(phone.get_by_test_id("conversation").first.get_by_test_id("unread")).to_have_text("1")
+    fits_the_phone(phone)
+    phone.goto("/claims/")
+    expect(phone.get_by_test_id("claim")).to_have_count(1)
+    fits_the_phone(phone)
     phone.goto(claim_path)
     expect(phone.get_by_test_id("claim-status")).to_have_text("На рассмотрении")
     expect(phone.get_by_test_id("claim-history")).to_contain_text("Передали в отдел качества.")
