@@ -155,12 +155,19 @@ def conversation_read(*, conversation: Conversation, user: User) -> None:
 # --- claims -------------------------------------------------------------------------------
 
 
+QUANTITY_STEP = Decimal("0.001")  # ClaimLine.quantity keeps three decimal places
+
+
 def _quantity(raw) -> Decimal | None:
+    """A typed quantity ("1,5" too), or None when it is not a number that can be stored (more
+    than three decimals, too big, NaN)."""
     try:
         value = Decimal(str(raw).replace(",", ".").strip())
     except ArithmeticError:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite() or abs(value) >= 10**9 or value != value.quantize(QUANTITY_STEP):
+        return None
+    return value.quantize(QUANTITY_STEP)
 
 
 @transaction.atomic
