@@ -1,7 +1,9 @@
 """The cross-partner isolation walker (A4).
 
 It discovers every route from the URL resolver, so a new page is covered the day it is added:
-- every view must declare its access (`partner_view`, `public_view`) or be Django's admin;
+- every view must declare its access (`partner_view`, `public_view`, `staff_view`) or be
+  Django's admin;
+- a partner user gets 403 from every staff page (`staff_view`), on GET and POST;
 - a user of another partner, filling each route's parameters with the victim's row ids, gets
   403/404, on GET and POST, and no response ever shows a value of the victim's rows;
 - an employee of the victim partner without a route's section gets 403 everywhere in it;
@@ -20,11 +22,23 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-from kabinet.accounts.access import MACHINE, PARTNER, PUBLIC
+from kabinet.accounts.access import MACHINE, PARTNER, PUBLIC, STAFF
 from kabinet.accounts.models import Partner
 
 ADMIN_NAMESPACE = "admin"
-GENERIC_POST_KEYS = ["id", "pk", "counterparty", "agreement", "address", "user", "order", "cart"]
+GENERIC_POST_KEYS = [
+    "id",
+    "pk",
+    "counterparty",
+    "agreement",
+    "address",
+    "user",
+    "order",
+    "cart",
+    "conversation",
+    "claim",
+    "status",
+]
 
 
 @dataclass(frozen=True)
@@ -153,8 +167,19 @@ def _strings(rows: dict[type, list]) -> set[str]:
     return found
 
 
-def isolation_problems(*, victim, attacker_user, victim_employee_without_sections, urlconf=None):
-    """Walk every route; return the problems found (an empty list when isolation holds)."""
+def isolation_problems(
+    *,
+    victim,
+    attacker_user,
+    victim_employee_without_sections,
+    attacker_manager=None,
+    urlconf=None,
+):
+    """Walk every route; return the problems found (an empty list when isolation holds).
+
+    With `attacker_manager` (a supplier manager of other partners than the victim), the staff
+    pages are walked as that manager too: 403/404 on the victim's ids, no victim value shown.
+    """
     problems: list[str] = []
     victim_rows = partner_rows(victim)
     attacker_rows = partner_rows(attacker_user.partner)
@@ -183,6 +208,7 @@ def isolation_problems(*, victim, attacker_user, victim_employee_without_section
     before = _snapshot(watched)
 
     attacker = _LoggedIn(attacker_user)
+    manager = _LoggedIn(attacker_manager) if attacker_manager is not None else None
     employee = _LoggedIn(victim_employee_without_sections)
 
     def check_body(response, label, typed=()):
@@ -231,8 +257,25 @@ def isolation_problems(*, victim, attacker_user, victim_employee_without_section
                     problems.append(
                         f"{method} {url}: another partner's id answered {response.status_code}"
                     )
+                if kind == STAFF and response.status_code != 403:
+                    problems.append(
+                        f"{method} {url}: a staff page answered {response.status_code} to a partner"
+                    )
                 if kind == PARTNER and not route.converters and response.status_code >= 500:
                     problems.append(f"{method} {url}: error {response.status_code}")
+            if kind == STAFF and manager is not None:
+                for method, response in (
+                    ("GET", manager.get(url)),
+                    ("POST", manager.post(url, post_data)),
+                ):
+                    label_manager = f"{method} {url} (another manager)"
+                    check_body(response, label_manager, typed=values.values())
+                    if route.converters and response.status_code not in (403, 404, 405):
+                        problems.append(
+                            f"{label_manager}: the victim's id answered {response.status_code}"
+                        )
+                    if response.status_code >= 500:
+                        problems.append(f"{label_manager}: error {response.status_code}")
             if kind == PARTNER and section is not None:
                 for method in ("get", "post"):
                     response = getattr(employee, method)(url)
@@ -241,7 +284,7 @@ def isolation_problems(*, victim, attacker_user, victim_employee_without_section
                             f"{method.upper()} {url}: an employee without '{section}' got "
                             f"{response.status_code}"
                         )
-        if kind not in (PARTNER, PUBLIC, MACHINE):
+        if kind not in (PARTNER, PUBLIC, MACHINE, STAFF):
             problems.append(f"{label}: unknown access kind {kind!r}")
 
     if _snapshot(watched) != before:

@@ -36,3 +36,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 KABINET_SMS_BACKEND = "kabinet.comms.sms.MemorySmsSender"
+
+# Attachments of the tests go to a throw-away folder (tests that count files use their own).
+import tempfile as _tempfile_private  # noqa: E402
+
+KABINET_PRIVATE_DIR = _tempfile_private.mkdtemp(prefix="kabinet-private-")

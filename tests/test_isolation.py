@@ -3,6 +3,7 @@ import pytest
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
+from kabinet.conversations.tests.factories import conversations_make, manager_for
 from kabinet.events.tests.factories import victim_events_make
 from kabinet.imports.tests.factories import import_jobs_make
 from kabinet.orders.tests.factories import orders_make
@@ -24,6 +25,7 @@ def victim(other_partner):
     victim_carts_make(other_partner)
     import_jobs_make(other_partner)
     victim_events_make(other_partner)
+    conversations_make(other_partner)
     return other_partner
 
 
@@ -39,6 +41,7 @@ def test_no_route_shows_or_changes_another_partners_data(
         victim=victim,
         attacker_user=partner_admin,
         victim_employee_without_sections=employee_without_sections,
+        attacker_manager=manager_for(partner_admin.partner),
     )
     assert problems == []
 
@@ -54,6 +57,9 @@ def test_the_walk_covers_the_project_routes():
         "events/registrations/<int:registration_id>/cancel/",
         "events/feed/<str:token>.ics",
         "news/<int:news_id>/image/",
+        "messages/files/<int:attachment_id>/",
+        "claims/<int:claim_id>/",
+        "staff/messages/<int:conversation_id>/",
     } <= walked
 
 

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "kabinet.exchange",
     "kabinet.imports",
     "kabinet.events",
+    "kabinet.conversations",
     "kabinet.web",
     "kabinet.demo",
 ]
@@ -154,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kabinet.web.context_processors.portal",
                 "kabinet.comms.context.notifications",
+                "kabinet.conversations.context.unread_messages",
             ],
         },
     },
@@ -281,6 +283,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded attachments (messages, claims): never under MEDIA_ROOT, served only after a check.
+KABINET_PRIVATE_DIR = Path(os.environ.get("KABINET_PRIVATE_DIR", VAR_DIR / "private"))
 
 # --- E-mail and SMS ------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

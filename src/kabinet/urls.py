@@ -19,6 +19,9 @@ urlpatterns = [
     path("quick-order/", include("kabinet.imports.urls")),
     path("events/", include("kabinet.events.urls")),
     path("news/", include("kabinet.events.news_urls")),
+    path("messages/", include("kabinet.conversations.urls")),
+    path("claims/", include("kabinet.conversations.claim_urls")),
+    path("staff/", include("kabinet.conversations.staff_urls")),
     path("", include("kabinet.exchange.urls")),
     path("", include("kabinet.web.urls")),
 ]

@@ -15,6 +15,7 @@ from kabinet.accounts.scope import scope_for
 PUBLIC = "public"
 PARTNER = "partner"
 MACHINE = "machine"
+STAFF = "staff"
 
 
 def partner_view(section: str | None = None):
@@ -40,6 +41,25 @@ def partner_view(section: str | None = None):
         return wrapper
 
     return decorator
+
+
+def staff_view(view):
+    """A page of the supplier's staff (not the Django admin): logged-in active staff only.
+
+    Partner users get 403. Which partners a staff member may see is decided by the app's
+    selectors (a manager: their own partners; a supplier administrator: all).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.access = (STAFF, None)
+    return wrapper
 
 
 def public_view(view):

@@ -24,6 +24,7 @@ from kabinet.accounts.models import (
 )
 from kabinet.accounts.roles import MANAGER_GROUP
 from kabinet.accounts.services import password_temporary_hash
+from kabinet.conversations.demo import conversations_demo_generate
 from kabinet.demo import names
 from kabinet.demo.catalog import CatalogResult, catalog_generate
 from kabinet.demo.orders_history import HistoryResult, orders_history_generate
@@ -57,6 +58,7 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     catalog: CatalogResult | None = None
     history: HistoryResult | None = None
+    conversations: dict[str, int] = field(default_factory=dict)
 
 
 def inn_legal(rng: random.Random, region: str) -> str:
@@ -278,4 +280,6 @@ def demo_generate(
             result.history = orders_history_generate(
                 months=months, orders_per_partner_month=orders_per_partner_month, seed=seed
             )
+            # A few partners talk to their managers and claim deliveries (messages, claims).
+            result.conversations = conversations_demo_generate(partners=partner_objs[:3], seed=seed)
     return result
