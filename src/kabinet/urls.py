@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/", include("kabinet.orders.urls")),
     path("notifications/", include("kabinet.comms.urls")),
     path("quick-order/", include("kabinet.imports.urls")),
+    path("api/", include("kabinet.api.urls")),
     path("", include("kabinet.exchange.urls")),
     path("", include("kabinet.web.urls")),
 ]
