@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
@@ -88,8 +89,12 @@ def refs_resolve(
     """
     found: dict[str, dict[str, Any]] = {}
     names = list(values)
+    plain = [name for name, value in values.items() if isinstance(value, F) and value.name == name]
+    expressions = {name: value for name, value in values.items() if name not in plain}
     for chunk in chunks({key for key in keys if key}):
-        rows = queryset.filter(**{f"{key_field}__in": chunk}).values(key_field, *names)
+        rows = queryset.filter(**{f"{key_field}__in": chunk}).values(
+            key_field, *plain, **expressions
+        )
         for row in rows:
             found[row[key_field]] = {name: row[name] for name in names}
     return found

@@ -288,19 +288,19 @@ def invitations_upsert(*, items: Sequence[Any]) -> UpsertCounts:
         if user is not None and user.partner_id != partner["pk"]:
             errors.append(item_error(index, "email", _("this login belongs to another account")))
             continue
-        fields = _given(item, "full_name", "position", "sections")
-        fields = {name: value if value is not None else "" for name, value in fields.items()}
-        if "sections" in fields:
-            fields["sections"] = [s for s in ALL_SECTIONS if s in (fields["sections"] or [])]
+        fields = {
+            name: value or "" for name, value in _given(item, "full_name", "position").items()
+        }
+        if item.sections is not None:
+            fields["sections"] = [s for s in ALL_SECTIONS if s in item.sections]
         if user is None:
             password = password_temporary_generate()
             user = User(
                 partner_id=partner["pk"],
                 email=email,
                 phone=phone,
-                sections=list(ALL_SECTIONS),
                 must_change_password=True,
-                **fields,
+                **{"sections": list(ALL_SECTIONS), **fields},
             )
             new.append((user, password))
             continue

@@ -145,6 +145,7 @@ def _addresses():
 
 
 def _invitations():
+    """Users have no change time: `updated_since` here means "joined since"."""
     return User.objects.exclude(partner=None).values(
         "pk",
         "email",
@@ -155,6 +156,7 @@ def _invitations():
         "date_joined",
         partner_ext_id=F("partner__ext_id"),
         activated=Case(When(must_change_password=True, then=V(False)), default=V(True)),
+        updated_at=F("date_joined"),
     )
 
 
