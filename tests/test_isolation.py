@@ -1,15 +1,18 @@
 import pytest
 
+from kabinet.accounts.access import MACHINE
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
+from kabinet.finance.tests.factories import finance_make
 from kabinet.imports.tests.factories import import_jobs_make
 from kabinet.orders.tests.factories import orders_make
 from tests.isolation import isolation_problems, routes
 
 
 @pytest.fixture
-def victim(other_partner):
+def victim(other_partner, settings, tmp_path):
+    settings.KABINET_PRIVATE_DIR = tmp_path / "private"
     UserFactory(partner=other_partner, email="victim-admin@omega.example", full_name="Omega Admin")
     UserFactory(
         partner=other_partner,
@@ -22,6 +25,7 @@ def victim(other_partner):
     catalog_make(other_partner, variants_per_product=2, assortment_rules=True, partner_prices=True)
     victim_carts_make(other_partner)
     import_jobs_make(other_partner)
+    finance_make(other_partner)
     return other_partner
 
 
@@ -48,7 +52,15 @@ def test_the_walk_covers_the_project_routes():
         "company/counterparties/<int:counterparty_id>/",
         "company/",
         "account/login/",
+        "api/erp/v1/payments",
+        "api/erp/v1/reconciliation-requests/<int:request_id>/act",
     } <= walked
+
+
+def test_the_erp_api_routes_are_machine_only():
+    api_routes = [route for route in routes() if route.route.startswith("api/erp/v1/")]
+    assert len(api_routes) >= 12
+    assert {route.access for route in api_routes} == {(MACHINE, None)}
 
 
 def test_the_walk_catches_an_unscoped_view_and_an_unmarked_one(

@@ -314,7 +314,7 @@ def _act_answer(request: HttpRequest, request_id: int, action: Callable) -> dict
 
 
 @router.post(
-    "/reconciliation-requests/{request_id}/take",
+    "/reconciliation-requests/{int:request_id}/take",
     response={200: schemas.ReconciliationOut, **ERRORS},
     summary="Mark a request as taken into work",
     url_name="reconciliation-take",
@@ -331,7 +331,7 @@ def _act_max() -> int:
 
 
 @router.post(
-    "/reconciliation-requests/{request_id}/act",
+    "/reconciliation-requests/{int:request_id}/act",
     response={200: schemas.ReconciliationOut, **ERRORS},
     summary="Upload the act (multipart/form-data, field `file`, a PDF)",
     url_name="reconciliation-act",
@@ -351,7 +351,7 @@ def reconciliation_act(request: HttpRequest, request_id: int, file: File[Uploade
 
 
 @router.post(
-    "/reconciliation-requests/{request_id}/act-base64",
+    "/reconciliation-requests/{int:request_id}/act-base64",
     response={200: schemas.ReconciliationOut, **ERRORS},
     summary="Upload the act as base64 in JSON",
     url_name="reconciliation-act-base64",
@@ -376,7 +376,7 @@ def reconciliation_act_base64(request: HttpRequest, request_id: int, payload: sc
 
 
 @router.post(
-    "/reconciliation-requests/{request_id}/refuse",
+    "/reconciliation-requests/{int:request_id}/refuse",
     response={200: schemas.ReconciliationOut, **ERRORS},
     summary="Refuse a request, with the reason shown to the partner",
     url_name="reconciliation-refuse",

@@ -21,7 +21,7 @@ def finance_make(partner: Partner, *, today: datetime.date | None = None) -> dic
     today = today or timezone.localdate()
     counterparty = partner.counterparties.order_by("pk").first()
     agreement = counterparty.agreements.order_by("pk").first()
-    tag = partner.ext_id or str(partner.pk)
+    tag = f"f{partner.pk}"  # not the partner's ext_id: the isolation walk types these into URLs
     payments = [
         Payment.objects.create(
             ext_id=f"{tag}-pay-{n}",
