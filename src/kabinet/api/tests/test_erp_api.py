@@ -210,3 +210,14 @@ def test_the_openapi_document_is_served_and_the_docs_are_for_staff(client, staff
     assert client.get("/api/erp/v1/docs").status_code == 302
     client.force_login(staff_user)
     assert client.get("/api/erp/v1/docs").status_code == 200
+
+
+def test_an_unknown_api_url_answers_a_problem_not_a_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/api/erp/v1/reconciliation-requests/x/take")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
