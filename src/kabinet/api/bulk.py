@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field as SchemaField
 from ninja import Schema
 from pydantic import StringConstraints, create_model
@@ -129,7 +130,12 @@ def errors_raise(errors: list[dict]) -> None:
         raise ApiProblem(
             422,
             _("Invalid items"),
-            _("%(count)d problem(s) found; nothing was changed.") % {"count": len(errors)},
+            ngettext(
+                "%(count)d problem found; nothing was changed.",
+                "%(count)d problems found; nothing was changed.",
+                len(errors),
+            )
+            % {"count": len(errors)},
             errors,
         )
 

@@ -1,4 +1,5 @@
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from kabinet.api.endpoints import machine_endpoint
@@ -9,7 +10,7 @@ from kabinet.api.problems import problem_response
 @csrf_exempt
 def _not_found(request, *args, **kwargs):
     """Any other URL under the API answers like the API, not with the site's HTML page."""
-    return problem_response(404, "Not found")
+    return problem_response(404, _("Not found"))
 
 
 urlpatterns = [
