@@ -197,6 +197,7 @@ def test_listing_pages_through_what_changed_since(erp):
     assert [p["ext_id"] for p in second["items"]] == ["pay-3"]
     assert second["next_cursor"] is None
     assert first["items"][0]["counterparty_ext_id"] == "cp-alpha"
+    assert "Оплата по счёту".encode() in erp.get("/payments").content  # not \u escapes
     later = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1)).isoformat()
     assert erp.get("/payments", {"updated_since": later}).json()["items"] == []
     assert erp.get("/payments", {"cursor": "garbage"}).status_code == 422
