@@ -26,7 +26,11 @@ MAX_ITEMS = 10_000
 BATCH = 500
 
 # The client's id of a row: what upserts are keyed by.
-ExtId = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+# NUL is refused in every text: PostgreSQL cannot store it.
+NO_NUL = r"^[^\x00]*$"
+ExtId = Annotated[
+    str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True, pattern=NO_NUL)
+]
 
 
 @dataclass

@@ -3,12 +3,13 @@ since its last run, page after page, and no row is skipped or repeated while oth
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from kabinet.api.problems import ApiProblem, item_error
 
@@ -23,6 +24,21 @@ class PageQuery(Schema):
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the last page.")
     limit: int = Field(PAGE_DEFAULT, ge=1, le=PAGE_MAX)
 
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """In UTC, so that any offset the client sends is one the database accepts."""
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # year 1 or 9999 with an offset: beyond anything stored
+            if value.year == 1:
+                return datetime.min.replace(tzinfo=UTC)
+            return datetime.max.replace(tzinfo=UTC)
+
 
 def _cursor_encode(updated_at: datetime, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{updated_at.isoformat()}|{pk}".encode()).decode()
@@ -34,8 +50,8 @@ def _cursor_decode(cursor: str) -> tuple[datetime, int]:
         moment = datetime.fromisoformat(stamp)
         if timezone.is_naive(moment):
             raise ValueError(cursor)
-        return moment, int(pk)
-    except (ValueError, UnicodeError, binascii.Error) as error:
+        return moment.astimezone(UTC), int(pk)
+    except (ValueError, OverflowError, UnicodeError, binascii.Error) as error:
         raise ApiProblem(
             422,
             _("Invalid request"),
@@ -49,10 +65,7 @@ def page(
     """One page of `queryset` (model instances or `.values()` dicts with `stamp` and pk)."""
     queryset = queryset.order_by(stamp, "pk")
     if query.updated_since is not None:
-        since = query.updated_since
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since)
-        queryset = queryset.filter(**{f"{stamp}__gte": since})
+        queryset = queryset.filter(**{f"{stamp}__gte": query.updated_since})
     if query.cursor:
         moment, pk = _cursor_decode(query.cursor)
         queryset = queryset.filter(

@@ -8,14 +8,16 @@ from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from kabinet.accounts.models import Section
-from kabinet.api.bulk import ExtId, bulk_body
+from kabinet.api.bulk import NO_NUL, ExtId, bulk_body
 from kabinet.finance.models import OrderPaymentStatus, ReconciliationStatus
 
 
 def text(max_length: int, min_length: int = 0):
     return Annotated[
         str,
-        StringConstraints(min_length=min_length, max_length=max_length, strip_whitespace=True),
+        StringConstraints(
+            min_length=min_length, max_length=max_length, strip_whitespace=True, pattern=NO_NUL
+        ),
     ]
 
 
@@ -130,7 +132,8 @@ class AddressesPage(Page):
 class InvitationIn(Schema):
     partner_ext_id: ExtId
     email: (
-        Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None
+        Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")]
+        | None
     ) = None
     phone: text(30) | None = None
     full_name: text(200) | None = None

@@ -222,3 +222,20 @@ def test_an_unknown_api_url_answers_a_problem_not_a_page(db):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "since", ["0658-04-08T19:44:14-20:22", "0001-01-01T00:00:00-05:00", "9999-12-31T23:59:59-05:00"]
+)
+def test_any_valid_updated_since_is_answered(erp, since):
+    # PostgreSQL refuses offsets beyond ±15:59 and years out of range: the API stores UTC.
+    response = erp.get("/payments", {"updated_since": since})
+
+    assert response.status_code == 200
+
+
+def test_a_nul_character_is_refused_not_stored(erp):
+    response = erp.post("/payments", {"items": [{**PAYMENTS[0], "purpose": "a\x00b"}]})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "purpose"

@@ -3,7 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kabinet.api.auth import token_hash
 from kabinet.api.models import ApiCall, ApiToken
@@ -13,7 +13,8 @@ from kabinet.api.tests.factories import ErpClient
 
 def _command(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
-    call_command("erp_token", *args, stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command("erp_token", *args, stdout=out, stderr=err)
     return out.getvalue().strip(), err.getvalue()
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kabinet.api.models import ApiCall, ApiToken
@@ -14,6 +15,7 @@ def admin_client_(client, staff_user):
     staff_user.is_superuser = True
     staff_user.save()
     client.force_login(staff_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
