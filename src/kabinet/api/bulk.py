@@ -169,10 +169,12 @@ def bulk_upsert(
         names = sorted({*names, deactivate_field})
     deleted = set(deleted)
     existing: dict[Any, models.Model] = {}
+    # Rows nothing refers to are rewritten (one DELETE and one INSERT, keeping their keys):
+    # Django's bulk_update builds a CASE per row and field, ~10 s for 10,000 rows.
+    rewrite = not model._meta.related_objects
     for chunk in chunks({*rows, *deleted}):
-        for obj in model._base_manager.filter(**{f"{key_field}__in": chunk}).only(
-            key_field, *names
-        ):
+        queryset = model._base_manager.filter(**{f"{key_field}__in": chunk})
+        for obj in queryset if rewrite else queryset.only(key_field, *names):
             existing[getattr(obj, key_field)] = obj
     now = timezone.now()
     touch = ["updated_at"] if any(f.name == "updated_at" for f in model._meta.fields) else []
@@ -199,8 +201,14 @@ def bulk_upsert(
     model._base_manager.bulk_create(new, batch_size=BATCH)
     counts.created = len(new)
     counts.created_keys = {getattr(obj, key_field) for obj in new}
-    for changed, objs in changed_by_fields.items():
-        model._base_manager.bulk_update(objs, [*changed, *touch], batch_size=BATCH)
+    if rewrite:
+        objs = [obj for group in changed_by_fields.values() for obj in group]
+        for chunk in chunks(obj.pk for obj in objs):
+            model._base_manager.filter(pk__in=chunk).delete()
+        model._base_manager.bulk_create(objs, batch_size=BATCH)
+    else:
+        for changed, objs in changed_by_fields.items():
+            model._base_manager.bulk_update(objs, [*changed, *touch], batch_size=BATCH)
     gone = [existing[key] for key in deleted if key in existing]
     counts.unchanged += len(deleted) - len(gone)
     if deactivate_field:
