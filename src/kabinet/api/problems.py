@@ -10,6 +10,7 @@ the field inside it (dots between levels). `install(api)` makes a NinjaAPI answe
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -119,8 +120,21 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> JsonResponse:
     return problem_response(404, _("Not found"))
 
 
+def _on_integrity(request: HttpRequest, exc: IntegrityError) -> JsonResponse:
+    """Two calls creating the same new ids at once: the later one is refused whole."""
+    return problem_response(
+        409,
+        _("Conflict"),
+        _(
+            "Another call changed the same rows at the same time; nothing was changed. "
+            "Send the call again."
+        ),
+    )
+
+
 def install(api) -> None:
     api.add_exception_handler(Http404, _on_not_found)
+    api.add_exception_handler(IntegrityError, _on_integrity)
     api.add_exception_handler(ValidationError, _on_validation)
     api.add_exception_handler(ApiProblem, _on_problem)
     api.add_exception_handler(AuthenticationError, _on_authentication)

@@ -41,6 +41,7 @@ from kabinet.api.bulk import (
 )
 from kabinet.api.problems import item_error
 from kabinet.comms.sms import get_sms_sender
+from kabinet.finance.services import finance_partner_follow
 from kabinet.pricing.models import PriceType
 
 logger = logging.getLogger(__name__)
@@ -146,9 +147,17 @@ def counterparties_upsert(*, items: Sequence[Any], deleted: Sequence[str]) -> Up
             parent_rows[item.ext_id] = parent
     _parent_loops_check(items, errors)
     errors_raise(errors)
+    before = refs_resolve(Counterparty.objects, rows, pk=F("pk"), partner_id=F("partner_id"))
     counts = bulk_upsert(
         model=Counterparty, rows=rows, deleted=deleted, deactivate_field="is_active"
     )
+    moved = {
+        row["pk"]: rows[key]["partner_id"]
+        for key, row in before.items()
+        if row["partner_id"] != rows[key]["partner_id"]
+    }
+    if moved:
+        finance_partner_follow(moved=moved)
     if parent_rows:
         # Parents may be created by this very call: their keys exist only now.
         pks = refs_resolve(Counterparty.objects, set(parent_rows.values()), pk=F("pk"))

@@ -19,6 +19,7 @@ from kabinet.comms.sms import MemorySmsSender
 from kabinet.finance.models import (
     Debt,
     OrderPayment,
+    Payment,
     ReconciliationRequest,
     ReconciliationStatus,
     ScheduleItem,
@@ -323,3 +324,23 @@ def test_a_refused_request_keeps_its_reason_and_cannot_get_an_act(erp, act_reque
 
     assert late.status_code == 409
     assert erp.post("/reconciliation-requests/999999/take").status_code == 404
+
+
+def test_a_counterparty_moved_to_another_partner_takes_its_payments_along(erp):
+    _company(erp)
+    erp.post("/partners", {"items": [{"ext_id": "p2", "name": "Clinic"}]})
+    payment = {
+        "ext_id": "pay",
+        "number": "1",
+        "date": "2026-11-01",
+        "counterparty_ext_id": "c-head",
+        "amount": "10",
+    }
+    erp.post("/payments", {"items": [payment]})
+
+    moved = erp.post(
+        "/counterparties", {"items": [{"ext_id": "c-head", "partner_ext_id": "p2", "name": "Head"}]}
+    )
+
+    assert moved.json()["updated"] == 1
+    assert Payment.objects.get().partner.ext_id == "p2"
