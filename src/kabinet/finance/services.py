@@ -192,14 +192,6 @@ def order_payments_upsert(*, items: Sequence[Any]) -> UpsertCounts:
     return bulk_upsert(model=OrderPayment, rows=rows, key_field="order_id")
 
 
-def finance_partner_follow(*, moved: dict[int, int]) -> None:
-    """Counterparties that moved to another partner (id → new partner id) take their finance
-    rows along: each row's `partner` is what the partner's pages filter by."""
-    for counterparty_id, partner_id in moved.items():
-        for model in (Payment, Debt, ScheduleItem, ReconciliationRequest):
-            model.objects.filter(counterparty_id=counterparty_id).update(partner_id=partner_id)
-
-
 # ── Reconciliation acts (F3) ────────────────────────────────────────────────────────────────
 
 

@@ -41,7 +41,6 @@ from kabinet.api.bulk import (
 )
 from kabinet.api.problems import item_error
 from kabinet.comms.sms import get_sms_sender
-from kabinet.finance.services import finance_partner_follow
 from kabinet.pricing.models import PriceType
 
 logger = logging.getLogger(__name__)
@@ -112,6 +111,21 @@ def _parent_loops_check(items: Sequence[Any], errors: list[dict]) -> None:
             current = parents.get(current)
 
 
+def _partner_kept_check(items: Sequence[Any], rows: dict, errors: list[dict]) -> None:
+    """A counterparty stays with its partner, as `kabinet load-partners` has it: its orders,
+    payments and acts are that partner's history."""
+    current = refs_resolve(
+        Counterparty.objects, rows, partner_id=F("partner_id"), partner_name=F("partner__name")
+    )
+    for index, item in enumerate(items):
+        now = current.get(item.ext_id)
+        if item.ext_id in rows and now and now["partner_id"] != rows[item.ext_id]["partner_id"]:
+            message = _("in the portal this counterparty belongs to another partner (%(name)s)")
+            errors.append(
+                item_error(index, "partner_ext_id", message % {"name": now["partner_name"]})
+            )
+
+
 @transaction.atomic
 def counterparties_upsert(*, items: Sequence[Any], deleted: Sequence[str]) -> UpsertCounts:
     size_check(items=len(items), deleted=len(deleted))
@@ -146,18 +160,11 @@ def counterparties_upsert(*, items: Sequence[Any], deleted: Sequence[str]) -> Up
                 )
             parent_rows[item.ext_id] = parent
     _parent_loops_check(items, errors)
+    _partner_kept_check(items, rows, errors)
     errors_raise(errors)
-    before = refs_resolve(Counterparty.objects, rows, pk=F("pk"), partner_id=F("partner_id"))
     counts = bulk_upsert(
         model=Counterparty, rows=rows, deleted=deleted, deactivate_field="is_active"
     )
-    moved = {
-        row["pk"]: rows[key]["partner_id"]
-        for key, row in before.items()
-        if row["partner_id"] != rows[key]["partner_id"]
-    }
-    if moved:
-        finance_partner_follow(moved=moved)
     if parent_rows:
         # Parents may be created by this very call: their keys exist only now.
         pks = refs_resolve(Counterparty.objects, set(parent_rows.values()), pk=F("pk"))

@@ -326,7 +326,7 @@ def test_a_refused_request_keeps_its_reason_and_cannot_get_an_act(erp, act_reque
     assert erp.post("/reconciliation-requests/999999/take").status_code == 404
 
 
-def test_a_counterparty_moved_to_another_partner_takes_its_payments_along(erp):
+def test_a_counterparty_stays_with_its_partner(erp):
     _company(erp)
     erp.post("/partners", {"items": [{"ext_id": "p2", "name": "Clinic"}]})
     payment = {
@@ -342,5 +342,12 @@ def test_a_counterparty_moved_to_another_partner_takes_its_payments_along(erp):
         "/counterparties", {"items": [{"ext_id": "c-head", "partner_ext_id": "p2", "name": "Head"}]}
     )
 
-    assert moved.json()["updated"] == 1
-    assert Payment.objects.get().partner.ext_id == "p2"
+    assert moved.json()["errors"] == [
+        {
+            "item": 0,
+            "field": "partner_ext_id",
+            "message": "in the portal this counterparty belongs to another partner (Pharmacy)",
+        }
+    ]
+    assert Counterparty.objects.get(ext_id="c-head").partner.ext_id == "p1"
+    assert Payment.objects.get().partner.ext_id == "p1"
