@@ -182,6 +182,26 @@ def counterparties_upsert(*, items: Sequence[Any], deleted: Sequence[str]) -> Up
     return counts
 
 
+def _owner_kept_check(
+    model: type, items: Sequence[Any], counterparties: dict[str, dict], errors: list[dict]
+) -> None:
+    """An agreement or address may move between counterparties of its partner, not further
+    (as `kabinet load-partners` has it)."""
+    current = refs_resolve(
+        model.objects,
+        {item.ext_id for item in items},
+        partner_id=F("counterparty__partner_id"),
+        partner_name=F("counterparty__partner__name"),
+    )
+    for index, item in enumerate(items):
+        now, owner = current.get(item.ext_id), counterparties.get(item.counterparty_ext_id)
+        if now and owner and now["partner_id"] != owner["partner_id"]:
+            message = _("in the portal this belongs to another partner (%(name)s)")
+            errors.append(
+                item_error(index, "counterparty_ext_id", message % {"name": now["partner_name"]})
+            )
+
+
 def _counterparty_refs(items: Sequence[Any], errors: list[dict]) -> dict[str, dict]:
     return refs_resolve(
         Counterparty.objects,
@@ -223,6 +243,7 @@ def agreements_upsert(*, items: Sequence[Any], deleted: Sequence[str]) -> Upsert
         if item.valid_from and item.valid_to and item.valid_from > item.valid_to:
             errors.append(item_error(index, "valid_to", _("earlier than valid_from")))
         rows[item.ext_id] = fields
+    _owner_kept_check(Agreement, items, counterparties, errors)
     errors_raise(errors)
     return bulk_upsert(model=Agreement, rows=rows, deleted=deleted, deactivate_field="is_active")
 
@@ -244,6 +265,7 @@ def addresses_upsert(*, items: Sequence[Any], deleted: Sequence[str]) -> UpsertC
             "address": item.address,
             "is_active": True,
         }
+    _owner_kept_check(DeliveryAddress, items, counterparties, errors)
     errors_raise(errors)
     return bulk_upsert(
         model=DeliveryAddress, rows=rows, deleted=deleted, deactivate_field="is_active"

@@ -351,3 +351,22 @@ def test_a_counterparty_stays_with_its_partner(erp):
     ]
     assert Counterparty.objects.get(ext_id="c-head").partner.ext_id == "p1"
     assert Payment.objects.get().partner.ext_id == "p1"
+
+
+def test_an_agreement_moves_only_within_its_partner(erp):
+    _counterparties, agreement = _company(erp)
+    erp.post("/partners", {"items": [{"ext_id": "p2", "name": "Clinic"}]})
+    erp.post("/counterparties", {"items": [{"ext_id": "c2", "partner_ext_id": "p2", "name": "C"}]})
+
+    within = erp.post("/agreements", {"items": [{**agreement, "counterparty_ext_id": "c-branch"}]})
+    away = erp.post("/agreements", {"items": [{**agreement, "counterparty_ext_id": "c2"}]})
+
+    assert within.json()["updated"] == 1
+    assert away.json()["errors"] == [
+        {
+            "item": 0,
+            "field": "counterparty_ext_id",
+            "message": "in the portal this belongs to another partner (Pharmacy)",
+        }
+    ]
+    assert Agreement.objects.get(ext_id="a1").counterparty.ext_id == "c-branch"
