@@ -177,6 +177,14 @@ def test_a_body_over_the_limit_answers_413_and_changes_nothing(erp, settings):
     assert Payment.objects.count() == 0
 
 
+def test_without_a_token_a_large_body_is_not_even_read(alpha, settings):
+    settings.KABINET_ERP_API_MAX_MB = 0.001
+
+    response = ErpClient(None).post("/payments", {"items": PAYMENTS * 5})
+
+    assert response.status_code == 401
+
+
 def test_more_than_10000_items_are_refused(erp):
     items = [{**PAYMENTS[0], "ext_id": f"p{n}"} for n in range(10_001)]
 
