@@ -218,7 +218,9 @@ def test_the_openapi_document_is_served_and_the_docs_are_for_staff(client, staff
 
     assert client.get("/api/erp/v1/docs").status_code == 302
     client.force_login(staff_user)
-    assert client.get("/api/erp/v1/docs").status_code == 200
+    docs = client.get("/api/erp/v1/docs")
+    assert docs.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()  # ours, no CDN
 
 
 def test_an_unknown_api_url_answers_a_problem_not_a_page(db):
