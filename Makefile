@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kabinet
 
-.PHONY: install system-packages demo test test-sqlite test-postgres test-e2e lint messages check-deploy
+.PHONY: install system-packages demo test test-sqlite test-postgres test-e2e test-api lint messages check-deploy
 
 # Debian packages the tests need: Chromium for the browser tests, gettext for translations,
 # DejaVu fonts for the Russian text of the demo's generated PDFs and pictures.
@@ -46,6 +46,12 @@ test-postgres:
 
 test-e2e:
 	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -m e2e -q
+
+# The ERP API against its OpenAPI document (schemathesis over WSGI, bounded to under a minute).
+# Part of the suite, so `make test` (and .ci/run) runs it on SQLite and PostgreSQL; this target
+# runs it alone.
+test-api:
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider -q -n 2 src/kabinet/api/tests/test_erp_schema.py
 
 # Everything: lint, the suite on SQLite and on PostgreSQL, the browser tests.
 test: install system-packages lint

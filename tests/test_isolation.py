@@ -1,17 +1,20 @@
 import pytest
 
+from kabinet.accounts.access import MACHINE
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
 from kabinet.conversations.tests.factories import conversations_make, manager_for
 from kabinet.events.tests.factories import victim_events_make
+from kabinet.finance.tests.factories import finance_make
 from kabinet.imports.tests.factories import import_jobs_make
 from kabinet.orders.tests.factories import orders_make
 from tests.isolation import isolation_problems, partner_path, routes
 
 
 @pytest.fixture
-def victim(other_partner):
+def victim(other_partner, settings, tmp_path):
+    settings.KABINET_PRIVATE_DIR = tmp_path / "private"
     UserFactory(partner=other_partner, email="victim-admin@omega.example", full_name="Omega Admin")
     UserFactory(
         partner=other_partner,
@@ -26,6 +29,7 @@ def victim(other_partner):
     import_jobs_make(other_partner)
     victim_events_make(other_partner)
     conversations_make(other_partner)
+    finance_make(other_partner)
     return other_partner
 
 
@@ -60,6 +64,8 @@ def test_the_walk_covers_the_project_routes():
         "messages/files/<int:attachment_id>/",
         "claims/<int:claim_id>/",
         "staff/messages/<int:conversation_id>/",
+        "api/erp/v1/payments",
+        "api/erp/v1/reconciliation-requests/<int:request_id>/act",
     } <= walked
 
 
@@ -72,6 +78,12 @@ def test_rows_addressed_to_a_partner_and_one_to_one_rows_are_its_rows():
     assert partner_path(NewsRead) == "user__partner"
     assert partner_path(CalendarFeed) == "user__partner"
     assert partner_path(Registration) == "partner"
+
+
+def test_the_erp_api_routes_are_machine_only():
+    api_routes = [route for route in routes() if route.route.startswith("api/erp/v1/")]
+    assert len(api_routes) >= 12
+    assert {route.access for route in api_routes} == {(MACHINE, None)}
 
 
 def test_the_walk_catches_an_unscoped_view_and_an_unmarked_one(

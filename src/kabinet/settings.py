@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "kabinet.core",
     "kabinet.accounts",
     "kabinet.catalog",
@@ -117,6 +118,8 @@ INSTALLED_APPS = [
     "kabinet.imports",
     "kabinet.events",
     "kabinet.conversations",
+    "kabinet.finance",
+    "kabinet.api",
     "kabinet.web",
     "kabinet.demo",
 ]
@@ -283,7 +286,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
-# Uploaded attachments (messages, claims): never under MEDIA_ROOT, served only after a check.
+# Private files (message and claim attachments, reconciliation acts): never under MEDIA_ROOT,
+# served only through scoped views after the access check.
 KABINET_PRIVATE_DIR = Path(os.environ.get("KABINET_PRIVATE_DIR", VAR_DIR / "private"))
 
 # --- E-mail and SMS ------------------------------------------------------------------------
@@ -350,6 +354,12 @@ LOGGING = {
 # --- Kabinet -------------------------------------------------------------------------------
 KABINET_SUPPLIER_NAME = os.environ.get("KABINET_SUPPLIER_NAME", "Kabinet")
 KABINET_SITE_URL = os.environ.get("KABINET_SITE_URL", "http://127.0.0.1:8000")
+
+# --- ERP integration API (/api/erp/v1/, docs/erp-api.md) ----------------------------------
+# Largest request body (413 above it), largest act PDF, days the call log is kept.
+KABINET_ERP_API_MAX_MB = float(os.environ.get("KABINET_ERP_API_MAX_MB", 32))
+KABINET_ERP_ACT_MAX_MB = float(os.environ.get("KABINET_ERP_ACT_MAX_MB", 20))
+KABINET_API_LOG_KEEP_DAYS = int(os.environ.get("KABINET_API_LOG_KEEP_DAYS", 90))
 
 # --- 1C exchange (CommerceML over HTTP) ------------------------------------------------------
 KABINET_EXCHANGE_PATH = os.environ.get("KABINET_EXCHANGE_PATH", "exchange/1c/").lstrip("/")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("messages/", include("kabinet.conversations.urls")),
     path("claims/", include("kabinet.conversations.claim_urls")),
     path("staff/", include("kabinet.conversations.staff_urls")),
+    path("api/", include("kabinet.api.urls")),
     path("", include("kabinet.exchange.urls")),
     path("", include("kabinet.web.urls")),
 ]

@@ -49,6 +49,8 @@ class Partner(models.Model):
         limit_choices_to={"is_staff": True},
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Moved on every change, so that the ERP API can page through what changed since a time.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -80,6 +82,8 @@ class Counterparty(models.Model):
     kpp = models.CharField(_("KPP"), max_length=9, blank=True)
     legal_address = models.CharField(_("legal address"), max_length=500, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Moved on every change, so that the ERP API can page through what changed since a time.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("counterparty")
@@ -119,6 +123,8 @@ class Agreement(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Moved on every change, so that the ERP API can page through what changed since a time.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("agreement")
@@ -164,6 +170,8 @@ class DeliveryAddress(models.Model):
     )
     address = models.CharField(_("address"), max_length=500)
     is_active = models.BooleanField(_("active"), default=True)
+    # Moved on every change, so that the ERP API can page through what changed since a time.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("delivery address")

@@ -10,12 +10,16 @@ outside the assortment, unpriced) are left out — the cart shows them so — an
 emptied once the order exists. Lines breaking the order multiple or minimum refuse the whole
 order with the list of problem lines, creating nothing.
 
-Credit check (`KABINET_CREDIT_CHECK` = "warn" (default) | "block" | "off"). Debts and payments
-are not loaded yet (finance comes later), so the interim rule is: an agreement's exposure is the
-total of its orders in work — sent, accepted, shortage, assembling and shipped (shipped ones
-count until completed, as if unpaid) — and sending an order that takes it above
-`Agreement.credit_limit` is refused ("block"; a draft may still be saved) or sent with a warning
-("warn"). Agreements without a limit are not checked.
+Credit check (`KABINET_CREDIT_CHECK` = "warn" (default) | "block" | "off"): sending an order
+that takes an agreement's exposure above `Agreement.credit_limit` is refused ("block"; a draft
+may still be saved) or sent with a warning ("warn"). Agreements without a limit are not checked.
+The exposure is
+- with a debt sent by the ERP (`finance.Debt`, through the ERP API): that debt, plus the orders
+  it cannot contain yet — orders in work not shipped (sent, accepted, shortage, assembling) and
+  shipped orders with no shipment dated on or before the debt's "as of" date;
+- without one (the fallback, e.g. before the ERP is connected): the total of the agreement's
+  orders in work — sent, accepted, shortage, assembling and shipped (shipped ones count until
+  completed, as if unpaid).
 """
 
 import uuid
@@ -26,7 +30,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -38,7 +42,8 @@ from kabinet.cart.models import Cart, CartLine
 from kabinet.cart.rules import quantity_display
 from kabinet.cart.selectors import CartView, cart_view
 from kabinet.core.money import currency_sign, money, vat_of_gross
-from kabinet.orders.models import Order, OrderEvent, OrderLine
+from kabinet.finance.selectors import agreement_debt
+from kabinet.orders.models import Order, OrderEvent, OrderLine, Shipment
 from kabinet.orders.services import order_transition
 from kabinet.orders.workflow import IN_WORK, Actor, Status
 from kabinet.pricing.selectors import agreement_for
@@ -52,6 +57,10 @@ PROBLEM_LINE = _("“%(product)s”: %(problem)s Order %(suggested)s %(unit)s.")
 CREDIT_EXCEEDED = _(
     "The order takes the agreement over its credit limit: limit %(limit)s, orders in work "
     "%(in_work)s, this order %(amount)s."
+)
+CREDIT_EXCEEDED_WITH_DEBT = _(
+    "The order takes the agreement over its credit limit: limit %(limit)s, debt %(debt)s, "
+    "orders in work %(in_work)s, this order %(amount)s."
 )
 CREDIT_BLOCKED = _("It cannot be sent now; you may save it as a draft.")
 TOKEN_USED = _("This form was already used. Reload the page and try again.")
@@ -71,14 +80,15 @@ class CreditStatus:
     amount: Decimal
     mode: str
     currency: str
+    debt: Decimal | None = None  # the ERP's; None: it sent none, orders in work stand for it
 
     @property
     def available(self) -> Decimal:
-        return self.limit - self.in_work
+        return self.limit - self.in_work - (self.debt or 0)
 
     @property
     def exceeded(self) -> bool:
-        return self.in_work + self.amount > self.limit
+        return self.amount > self.available
 
     @property
     def blocks(self) -> bool:
@@ -86,11 +96,14 @@ class CreditStatus:
 
     @property
     def message(self) -> str:
-        return CREDIT_EXCEEDED % {
+        values = {
             "limit": _money_text(self.limit, self.currency),
             "in_work": _money_text(self.in_work, self.currency),
             "amount": _money_text(self.amount, self.currency),
         }
+        if self.debt is None:
+            return CREDIT_EXCEEDED % values
+        return CREDIT_EXCEEDED_WITH_DEBT % {**values, "debt": _money_text(self.debt, self.currency)}
 
 
 def credit_mode() -> str:
@@ -107,15 +120,19 @@ def credit_status(*, agreement: Agreement, amount: Decimal) -> CreditStatus | No
     mode = credit_mode()
     if mode == CreditCheck.OFF or agreement.credit_limit is None:
         return None
-    in_work = Order.objects.filter(agreement_id=agreement.pk, status__in=IN_WORK).aggregate(
-        total=Sum("total")
-    )["total"]
+    orders = Order.objects.filter(agreement_id=agreement.pk, status__in=IN_WORK)
+    debt = agreement_debt(agreement_id=agreement.pk)
+    if debt is not None:
+        in_debt = Shipment.objects.filter(order=OuterRef("pk"), date__lte=debt.as_of)
+        orders = orders.exclude(Q(status=Status.SHIPPED) & Exists(in_debt))
+    in_work = orders.aggregate(total=Sum("total"))["total"]
     return CreditStatus(
         limit=agreement.credit_limit,
         in_work=money(in_work or 0),
         amount=amount,
         mode=mode,
         currency=agreement.currency,
+        debt=None if debt is None else money(debt.balance),
     )
 
 
