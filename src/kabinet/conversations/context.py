@@ -1,6 +1,7 @@
-"""The unread-messages counter of the header (a partner user's, or a staff member's).
+"""The unread-messages counter of the header for the supplier's staff.
 
-Lazy: only pages that show the header run the query.
+A partner user's counter is loaded by htmx after the page (`conversations:badge`), so partner
+pages pay no query for it. Lazy: only pages that show the header run the query.
 """
 
 from django.utils.functional import SimpleLazyObject
@@ -9,9 +10,8 @@ from kabinet.conversations import selectors
 
 
 def unread_messages(request) -> dict:
-    scope = getattr(request, "scope", None)
-    if scope is not None:
-        return {"unread_messages": SimpleLazyObject(lambda: selectors.unread_count(scope))}
+    if getattr(request, "scope", None) is not None:
+        return {}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_staff and user.is_active:
         return {

@@ -84,8 +84,12 @@ def demo_photo(seed: int) -> bytes:
 
 
 def _buyer(partner: Partner) -> User | None:
-    for user in User.objects.filter(partner=partner, is_active=True, must_change_password=False):
-        if Section.ORDERS in (user.sections or []) and Section.EMPLOYEES not in user.sections:
+    """The partner's buyer: orders from the catalog, manages no employees (the first by id,
+    so the demo is the same on every database)."""
+    users = User.objects.filter(partner=partner, is_active=True, must_change_password=False)
+    for user in users.order_by("pk"):
+        sections = user.sections or []
+        if {Section.CATALOG, Section.ORDERS} <= set(sections) and Section.EMPLOYEES not in sections:
             return user
     return None
 

@@ -47,6 +47,17 @@ def file_response(attachment, *, thumbnail: bool = False) -> FileResponse:
 
 
 @partner_view()
+def message_badge(request):
+    """The header's unread-messages button, loaded by htmx after the page: every page of the
+    portal would otherwise pay for the count (the catalog keeps to its query budget)."""
+    return render(
+        request,
+        "conversations/badge.html",
+        {"unread_messages": selectors.unread_count(request.scope), "badge_loaded": True},
+    )
+
+
+@partner_view()
 def conversation_list(request):
     scope = request.scope
     return render(

@@ -19,8 +19,8 @@ def test_the_demo_has_conversations_and_claims_in_different_statuses(db, private
     assert Attachment.objects.filter(thumbnail__gt="").count() == 3
     client = Client()
     client.post("/account/login/", {"username": "buyer1@partner.demo", "password": DEMO_PASSWORD})
-    home = client.get("/")
+    badge = client.get("/messages/badge/")
     # The general conversation ends with the buyer (read up to there); the order one with
     # the manager's answer, unread.
-    assert home.context["unread_messages"] == 1
+    assert badge.context["unread_messages"] == 1
     assert len(client.get("/claims/").context["claims"]) == 3

@@ -103,7 +103,10 @@ def test_manager_reply_notifies_the_partner_and_counts_as_unread(
     assert "Приложен 1 файл." in mail.outbox[0].body
 
     page = partner_client.get(reverse("web:home"))
-    assert page.context["unread_messages"] == 2
+    assert "unread_messages" not in page.context  # the page pays no query for the counter
+    badge = partner_client.get(reverse("conversations:badge"))
+    assert badge.context["unread_messages"] == 2
+    assert ">2<" in badge.text
     thread = partner_client.get(reverse("conversations:detail", args=[conversation.pk]))
     assert thread.status_code == 200
     assert "Answer two" in thread.text
