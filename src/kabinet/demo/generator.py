@@ -26,6 +26,7 @@ from kabinet.accounts.roles import MANAGER_GROUP
 from kabinet.accounts.services import password_temporary_hash
 from kabinet.demo import names
 from kabinet.demo.catalog import CatalogResult, catalog_generate
+from kabinet.demo.finance import FinanceResult, finance_generate
 from kabinet.demo.orders_history import HistoryResult, orders_history_generate
 from kabinet.pricing.models import PriceType
 
@@ -56,6 +57,7 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
     catalog: CatalogResult | None = None
     history: HistoryResult | None = None
+    finance: FinanceResult | None = None
 
 
 def inn_legal(rng: random.Random, region: str) -> str:
@@ -86,7 +88,8 @@ def demo_generate(
     seed: int = 2026,
 ) -> DemoResult:
     """Create price types, supplier staff and `partners` partners with everything around them,
-    then a catalog of `skus` SKUs (none if 0) and `months` of their orders (none if 0)."""
+    then a catalog of `skus` SKUs (none if 0) and `months` of their orders and of their
+    finance — payments, schedule, debts, acts — (none if 0)."""
     rng = random.Random(seed)
     result = DemoResult()
     password_hash = make_password(DEMO_PASSWORD)
@@ -275,4 +278,6 @@ def demo_generate(
             result.history = orders_history_generate(
                 months=months, orders_per_partner_month=orders_per_partner_month, seed=seed
             )
+    if months and partner_objs:
+        result.finance = finance_generate(months=months, seed=seed)
     return result

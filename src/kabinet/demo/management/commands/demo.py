@@ -41,6 +41,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Order history: {result.history.orders} orders, {result.history.lines} lines."
                 )
+            if result.finance is not None:
+                finance = result.finance
+                self.stdout.write(
+                    f"Finance: {finance.payments} payments, {finance.schedule} schedule lines, "
+                    f"{finance.debts} debts, {finance.acts} ready acts, as many pending requests."
+                )
         self.stdout.write(self.style.SUCCESS(f"\nKabinet: http://{addr}/"))
         if result is not None:
             for login in result.logins:
