@@ -6,6 +6,7 @@ The interface is Russian, as the partner sees it."""
 import base64
 import datetime
 import json
+import os
 import re
 import urllib.request
 
@@ -16,7 +17,16 @@ from kabinet.accounts.tests.factories import PASSWORD, UserFactory
 from kabinet.api.erp import RESOURCE_NAMES
 from kabinet.api.services import api_token_create
 from kabinet.finance.models import ReconciliationRequest, ReconciliationStatus
-from kabinet.finance.tests.factories import PDF
+from kabinet.finance.tests.factories import PDF, finance_make
+
+PHONE = {"width": 390, "height": 844}
+# Set to a folder (docs/img) to refresh the user guide's pictures from this journey.
+SCREENSHOTS = os.environ.get("KABINET_E2E_SCREENSHOTS")
+
+
+def shoot(page: Page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 class Erp:
@@ -112,6 +122,7 @@ def test_the_erp_feeds_finance_and_the_accountant_gets_the_act(
     expect(page.get_by_test_id("calendar-upcoming").get_by_test_id("schedule-row")).to_contain_text(
         "Реализация УТ-3"
     )
+    shoot(page, "finance-calendar")
 
     page.get_by_test_id("finance-nav").get_by_role("link", name="Платёжные документы").click()
     expect(page.get_by_test_id("payment-row")).to_contain_text("481")
@@ -143,5 +154,24 @@ def test_the_erp_feeds_finance_and_the_accountant_gets_the_act(
     assert download.suggested_filename.endswith(".pdf")
     assert open(download.path(), "rb").read() == PDF  # noqa: SIM115
     assert ReconciliationRequest.objects.get().status == ReconciliationStatus.READY
+    shoot(page, "finance-acts")
     page.goto("/notifications/")
     expect(page.get_by_test_id("notifications")).to_contain_text("Акт сверки готов")
+
+
+def test_finance_pages_fit_a_phone(new_page, log_in_as, partner, settings, tmp_path):
+    """At 390 px nothing scrolls sideways: the tables turn into cards."""
+    settings.KABINET_PRIVATE_DIR = tmp_path / "private"
+    finance_make(partner)
+    accountant = UserFactory(partner=partner, sections=[Section.FINANCE])
+    page = new_page(viewport=PHONE)
+    log_in_as(page, accountant)
+    for path in ("/finance/calendar/", "/finance/report/", "/finance/payments/", "/finance/acts/"):
+        page.goto(path)
+        expect(page.get_by_test_id("finance-nav")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width} px wide"
+    page.goto("/finance/calendar/")
+    overdue = page.get_by_test_id("calendar-overdue").get_by_test_id("schedule-row")
+    expect(overdue).to_be_visible()
+    shoot(page, "finance-calendar-mobile")

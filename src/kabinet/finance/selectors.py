@@ -218,12 +218,14 @@ def _group_of(due: datetime.date, today: datetime.date) -> str:
 
 
 def payment_calendar(
-    scope: Scope, *, today: datetime.date, counterparty_id: int | None = None, rows: int = 100
+    scope: Scope, *, today: datetime.date, counterparty_id: int | None = None, rows: int = 25
 ) -> Calendar:
     """Open schedule lines in three groups with totals, and each agreement's credit (F4).
 
-    Each group shows at most `rows` lines (the export has them all); counts and totals cover
-    every line. A fixed number of queries: totals, three slices, agreements with debts.
+    Each group shows at most `rows` lines, the most urgent first (the export has them all: a
+    large partner has hundreds of open lines, and a page of them all is slow and unread);
+    counts and totals cover every line. A fixed number of queries: totals, three slices,
+    agreements with debts.
     """
     open_items = schedule_open(scope, counterparty_id=counterparty_id)
     groups = {key: CalendarGroup(key=key) for key in CALENDAR_GROUPS}
