@@ -178,10 +178,11 @@ class AgreementCredit:
 
     @property
     def available(self) -> Decimal | None:
-        """What can still be bought on credit: the limit less the ERP's debt (never below 0)."""
-        if self.limit is None:
+        """What can still be bought on credit: the limit less the ERP's debt (never below 0).
+        Unknown (None) without a limit or before the ERP has reported the debt."""
+        if self.limit is None or self.debt is None:
             return None
-        return max(self.limit - (self.debt or 0), Decimal("0.00"))
+        return max(self.limit - self.debt, Decimal("0.00"))
 
     @property
     def over_limit(self) -> bool:

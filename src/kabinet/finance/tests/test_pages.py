@@ -520,3 +520,46 @@ def test_the_acts_list_exports_with_statuses(english_client, partner, partner_ad
     ]
     assert rows[1][1] == "Alpha Pharmacy head"
     assert rows[1][4:6] == ["no", "Ready"]
+
+
+def test_available_credit_is_unknown_until_the_erp_reports_the_debt(scope, partner):
+    agreement = partner.counterparties.order_by("pk").first().agreements.get()
+    agreement.credit_limit = Decimal("1000.00")
+    agreement.save()
+
+    credit = next(c for c in selectors.agreement_credit(scope) if c.agreement_id == agreement.pk)
+
+    assert (credit.limit, credit.debt, credit.available) == (Decimal("1000.00"), None, None)
+
+
+def test_an_employee_restricted_to_a_counterparty_cannot_ask_or_fetch_for_another(
+    partner, partner_admin
+):
+    head, branch = partner.counterparties.order_by("pk")
+    user = UserFactory(partner=partner, sections=[Section.FINANCE])
+    user.counterparties.set([branch])
+    client = client_for(user)
+    heads_act = _request(partner, partner_admin)
+    reconciliation_act_attach(request_id=heads_act.pk, content=PDF, max_bytes=10**6)
+
+    asked = client.post(
+        "/finance/acts/",
+        {"counterparty": head.pk, "period_from": "2026-01-01", "period_to": "2026-01-31"},
+    )
+    fetched = client.get(f"/finance/acts/{heads_act.pk}/act.pdf")
+    listed = client.get("/finance/acts/")
+
+    assert asked.status_code == 400
+    assert fetched.status_code == 404
+    assert list(listed.context["requests"]) == []
+    assert ReconciliationRequest.objects.count() == 1
+
+
+def test_the_documents_search_answers_htmx_with_the_rows_only(partner_client, payments):
+    response = partner_client.get(
+        "/finance/payments/", {"number": "201"}, headers={"HX-Request": "true"}
+    )
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="payment-rows">')
+    assert body.count('data-testid="payment-row"') == 1
