@@ -2,8 +2,10 @@
 
 100,000 SKUs (products with colour/size variants), 1,000 partners, 2,000 counterparties,
 3,000 agreements, 20 price types (+ partner-specific prices for 10% of partners), 5 warehouses,
-100,000 orders with 1,000,000 lines over three years. The catalog and the order history come
-from the demo generators (`kabinet.demo.catalog`, `kabinet.demo.orders_history`), which plan
+100,000 orders with 1,000,000 lines over three years; the ERP's finance: ~150,000 payments and
+~300,000 payment schedule lines over two years, a debt per agreement. The catalog, the order
+history and the finance come from the demo generators (`kabinet.demo.catalog`,
+`kabinet.demo.orders_history`, `kabinet.demo.finance`), which plan
 rows with ids chosen up front; here they go in with COPY instead of bulk inserts. Everything is
 one transaction, then VACUUM ANALYZE.
 
@@ -11,6 +13,8 @@ one transaction, then VACUUM ANALYZE.
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kabinet_bench
     kabinet migrate
     python bench/generate_l.py            # refuses a database that already has partners
+    python bench/generate_l.py --finance-only   # adds the finance to an L database without it
+    python bench/generate_l.py --no-catalog     # partners and finance only (for bench/finance.py)
 
 Prints the time and row count of every table.
 """
@@ -58,9 +62,11 @@ from kabinet.demo.catalog import (  # noqa: E402
     price_factor,
     warehouses_ensure,
 )
+from kabinet.demo.finance import agreements_load, finance_plan  # noqa: E402
 from kabinet.demo.generator import DEMO_PASSWORD, PRICE_TYPES, inn_legal  # noqa: E402
 from kabinet.demo.orders_history import buyers_load, orders_plan, skus_load  # noqa: E402
 from kabinet.demo.orders_history.plan import ID_MODELS as ORDER_ID_MODELS  # noqa: E402
+from kabinet.finance.models import Payment  # noqa: E402
 from kabinet.pricing.models import PartnerPrice, PriceType  # noqa: E402
 
 MORE_PRICE_TYPES = [
@@ -334,6 +340,22 @@ def orders_write(rng: random.Random, args, base, own, price_type_ids: list[int])
         print(f"  {table + ' (COPY)':28} {rows:>10,} rows {copying[table]:8.1f} s")
 
 
+def finance_write(rng: random.Random, args) -> None:
+    """Payments, schedule and debts of every agreement, skewed to a few big partners."""
+    started = time.perf_counter()
+    agreements = agreements_load()
+    plan = finance_plan(
+        rng,
+        agreements=agreements,
+        today=timezone.localdate(),
+        months=args.finance_months,
+        payments=args.payments,
+        schedule=args.schedule,
+    )
+    timed("finance: plan (Python)", len(plan.payments) + len(plan.schedule), started)
+    copy_tables(plan.tables(today=timezone.localdate(), agreements=agreements))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skus", type=int, default=100_000)
@@ -345,7 +367,22 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--payments", type=int, default=150_000)
+    parser.add_argument("--schedule", type=int, default=300_000)
+    parser.add_argument("--finance-months", type=int, default=24)
+    parser.add_argument("--finance-only", action="store_true", help="add finance to an L database")
+    parser.add_argument("--no-catalog", action="store_true", help="no catalog, prices or orders")
     args = parser.parse_args()
+    if args.finance_only:
+        if Payment.objects.exists() or not Partner.objects.exists():
+            sys.exit("--finance-only needs an L database with partners and without payments.")
+        started = time.perf_counter()
+        with transaction.atomic():
+            finance_write(random.Random(args.seed + 9), args)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+        print(f"Finance added in {time.perf_counter() - started:.0f} s.")
+        return
     if Partner.objects.exists():
         sys.exit(
             "The database already has partners: generate into a fresh one "
@@ -360,9 +397,11 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         price_type_ids = accounts_write(rng, args)
-        base = catalog_write(rng, args, price_type_ids)
-        own = partner_prices_write(rng, base)
-        orders_write(rng, args, base, own, price_type_ids)
+        if not args.no_catalog:
+            base = catalog_write(rng, args, price_type_ids)
+            own = partner_prices_write(rng, base)
+            orders_write(rng, args, base, own, price_type_ids)
+        finance_write(random.Random(args.seed + 9), args)
         sequences_reset([*ID_MODELS, *ORDER_ID_MODELS])
         step = time.perf_counter()
     timed("COMMIT", 0, step)

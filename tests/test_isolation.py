@@ -66,6 +66,11 @@ def test_the_walk_covers_the_project_routes():
         "staff/messages/<int:conversation_id>/",
         "api/erp/v1/payments",
         "api/erp/v1/reconciliation-requests/<int:request_id>/act",
+        "finance/calendar/",
+        "finance/report/",
+        "finance/payments/",
+        "finance/acts/",
+        "finance/acts/<int:request_id>/act.pdf",
     } <= walked
 
 

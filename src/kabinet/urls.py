@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("kabinet.catalog.urls")),
     path("cart/", include("kabinet.cart.urls")),
     path("orders/", include("kabinet.orders.urls")),
+    path("finance/", include("kabinet.finance.urls")),
     path("notifications/", include("kabinet.comms.urls")),
     path("quick-order/", include("kabinet.imports.urls")),
     path("events/", include("kabinet.events.urls")),

@@ -1,4 +1,5 @@
-"""Notifications (E5): in-app, e-mail and SMS, on order status changes.
+"""Notifications (E5): in-app, e-mail and SMS, on order status changes; in-app and e-mail
+when a reconciliation act is ready (F3).
 
 `notify_order_event` runs after the transition is committed (`orders.services` registers it
 with `transaction.on_commit`). Who hears of it and how is decided in one place,
@@ -33,6 +34,7 @@ from kabinet.accounts.models import Section, User
 from kabinet.accounts.scope import Scope
 from kabinet.comms.models import Notification
 from kabinet.comms.sms import get_sms_sender
+from kabinet.finance.models import ReconciliationRequest
 from kabinet.orders.models import Order, OrderEvent
 from kabinet.orders.workflow import Actor, Status
 
@@ -261,3 +263,68 @@ def notifications_read_all(*, scope: Scope) -> int:
     return Notification.objects.filter(user=scope.user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# ── Finance: a reconciliation act is ready (F3) ─────────────────────────────────────────────
+
+
+def act_ready_recipients(act_request: ReconciliationRequest) -> list[User]:
+    """Who asked for the act, while they are active and have the finance section; when they
+    cannot be told, the partner's users with finance who may act for its counterparty."""
+    requester = act_request.requested_by
+    if (
+        requester is not None
+        and requester.is_active
+        and requester.partner_id == act_request.partner_id
+        and Section.FINANCE in (requester.sections or [])
+    ):
+        return [requester]
+    users = User.objects.filter(partner_id=act_request.partner_id, is_active=True)
+    restricted: dict[int, set[int]] = {}
+    through = User.counterparties.through.objects.filter(user__partner_id=act_request.partner_id)
+    for user_id, counterparty_id in through.values_list("user_id", "counterparty_id"):
+        restricted.setdefault(user_id, set()).add(counterparty_id)
+    return [
+        user
+        for user in users
+        if Section.FINANCE in (user.sections or [])
+        and act_request.counterparty_id in restricted.get(user.pk, {act_request.counterparty_id})
+    ]
+
+
+def _act_texts(act_request: ReconciliationRequest, user: User) -> _Texts:
+    with translation.override(user_language(user)):
+        context = {
+            "user": user,
+            "act": act_request,
+            "url": settings.KABINET_SITE_URL.rstrip("/") + reverse("finance:acts"),
+            "supplier": settings.KABINET_SUPPLIER_NAME,
+        }
+        title = gettext("The reconciliation act is ready")
+        return _Texts(
+            title=title,
+            body=render_to_string("comms/notification/act_ready.txt", context).strip(),
+            subject=title,
+            letter=render_to_string("comms/email/act_ready.txt", context),
+            sms="",
+        )
+
+
+def notify_act_ready(*, request_id: int) -> list[Notification]:
+    """Tell the user who asked that their reconciliation act can be downloaded (in-app, e-mail).
+
+    Runs after the act is stored (`finance.services.reconciliation_act_attach`, on commit).
+    """
+    act_request = ReconciliationRequest.objects.select_related("counterparty", "requested_by").get(
+        pk=request_id
+    )
+    recipients = act_ready_recipients(act_request)
+    texts = {user.pk: _act_texts(act_request, user) for user in recipients}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(user=user, title=texts[user.pk].title, body=texts[user.pk].body)
+            for user in recipients
+        ]
+    )
+    _send_letters([(user, texts[user.pk]) for user in recipients if user.email])
+    return notifications

@@ -27,6 +27,7 @@ from kabinet.accounts.services import password_temporary_hash
 from kabinet.conversations.demo import conversations_demo_generate
 from kabinet.demo import names
 from kabinet.demo.catalog import CatalogResult, catalog_generate
+from kabinet.demo.finance import FinanceResult, finance_generate
 from kabinet.demo.orders_history import HistoryResult, orders_history_generate
 from kabinet.events.demo import events_demo_generate
 from kabinet.pricing.models import PriceType
@@ -59,6 +60,7 @@ class DemoResult:
     catalog: CatalogResult | None = None
     history: HistoryResult | None = None
     conversations: dict[str, int] = field(default_factory=dict)
+    finance: FinanceResult | None = None
 
 
 def inn_legal(rng: random.Random, region: str) -> str:
@@ -89,7 +91,8 @@ def demo_generate(
     seed: int = 2026,
 ) -> DemoResult:
     """Create price types, supplier staff and `partners` partners with everything around them,
-    then a catalog of `skus` SKUs (none if 0) and `months` of their orders (none if 0)."""
+    then a catalog of `skus` SKUs (none if 0) and `months` of their orders and of their
+    finance — payments, schedule, debts, acts — (none if 0)."""
     rng = random.Random(seed)
     result = DemoResult()
     password_hash = make_password(DEMO_PASSWORD)
@@ -282,4 +285,6 @@ def demo_generate(
             )
             # A few partners talk to their managers and claim deliveries (messages, claims).
             result.conversations = conversations_demo_generate(partners=partner_objs[:3], seed=seed)
+    if months and partner_objs:
+        result.finance = finance_generate(months=months, seed=seed)
     return result

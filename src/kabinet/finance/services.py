@@ -3,6 +3,7 @@ requests (the partner asks, the ERP or a manager answers with an act or a refusa
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from kabinet.api.bulk import (
     size_check,
 )
 from kabinet.api.problems import item_error
+from kabinet.comms.services import notify_act_ready
 from kabinet.finance.models import (
     Debt,
     OrderPayment,
@@ -258,7 +260,8 @@ def reconciliation_act_attach(
 ) -> ReconciliationRequest:
     """The act is ready: stores the PDF (replacing an earlier one) and marks the request ready.
 
-    Used by the ERP API and by a manager in the admin when the ERP cannot.
+    Used by the ERP API and by a manager in the admin when the ERP cannot. The partner's user
+    who asked is told (in-app and e-mail) once the act is stored.
     """
     act_check(content=content, max_bytes=max_bytes)
     request = _locked(request_id)
@@ -271,6 +274,7 @@ def reconciliation_act_attach(
         },
     )
     old = request.act.name if request.act else None
+    was_ready = request.status == ReconciliationStatus.READY
     name = f"act-{request.pk}-{request.period_from:%Y%m%d}-{request.period_to:%Y%m%d}.pdf"
     request.act.save(name, ContentFile(content), save=False)
     now = timezone.now()
@@ -282,6 +286,8 @@ def reconciliation_act_attach(
     if old and old != request.act.name:
         storage = request.act.storage
         transaction.on_commit(lambda: storage.delete(old))
+    if not was_ready:  # a replaced act is not news
+        transaction.on_commit(partial(notify_act_ready, request_id=request.pk))
     return request
 
 

@@ -55,6 +55,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Order history: {result.history.orders} orders, {result.history.lines} lines."
                 )
+            if result.finance is not None:
+                finance = result.finance
+                self.stdout.write(
+                    f"Finance: {finance.payments} payments, {finance.schedule} schedule lines, "
+                    f"{finance.debts} debts, {finance.acts} ready acts, as many pending requests."
+                )
         env = dict(os.environ)
         if not os.environ.get("KABINET_SITE_URL"):
             # Letters link to where the demo really serves (the worker sends some of them).
