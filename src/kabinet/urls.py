@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("kabinet.catalog.urls")),
     path("cart/", include("kabinet.cart.urls")),
     path("orders/", include("kabinet.orders.urls")),
+    path("approvals/", include("kabinet.approvals.urls")),
     path("notifications/", include("kabinet.comms.urls")),
     path("quick-order/", include("kabinet.imports.urls")),
     path("", include("kabinet.exchange.urls")),

@@ -29,6 +29,7 @@ MENU = [
     MenuItem(_("Quick order"), "imports:upload", "file-earmark-arrow-up", Section.CATALOG),
     MenuItem(_("Saved carts"), "cart:saved", "bookmark", Section.CATALOG),
     MenuItem(_("Orders"), "orders:list", "receipt", Section.ORDERS),
+    MenuItem(_("Approvals"), "approvals:list", "check2-square", None),
     MenuItem(_("Notifications"), "comms:list", "bell", None),
     MenuItem(_("Company"), "accounts:company", "building", None),
     MenuItem(_("Employees"), "accounts:employee-list", "people", Section.EMPLOYEES),
