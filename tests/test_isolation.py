@@ -1,6 +1,7 @@
 import pytest
 
 from kabinet.accounts.tests.factories import UserFactory
+from kabinet.approvals.tests.factories import approvals_make
 from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
 from kabinet.imports.tests.factories import import_jobs_make
@@ -22,6 +23,7 @@ def victim(other_partner):
     catalog_make(other_partner, variants_per_product=2, assortment_rules=True, partner_prices=True)
     victim_carts_make(other_partner)
     import_jobs_make(other_partner)
+    approvals_make(other_partner)
     return other_partner
 
 
@@ -48,6 +50,8 @@ def test_the_walk_covers_the_project_routes():
         "company/counterparties/<int:counterparty_id>/",
         "company/",
         "account/login/",
+        "approvals/<int:order_id>/approve/",
+        "approvals/rules/<int:rule_id>/delete/",
     } <= walked
 
 
