@@ -136,12 +136,13 @@ class _Texts:
     sms: str
 
 
-def _order_url(order: Order, *, staff: bool) -> str:
-    path = (
-        reverse("admin:orders_order_change", args=[order.pk])
-        if staff
-        else reverse("orders:detail", args=[order.pk])
-    )
+def _order_url(order: Order, *, staff: bool, approval: bool = False) -> str:
+    if staff:
+        path = reverse("admin:orders_order_change", args=[order.pk])
+    elif approval:  # approvers may lack the orders section: their page is the approval's
+        path = reverse("approvals:detail", args=[order.pk])
+    else:
+        path = reverse("orders:detail", args=[order.pk])
     return settings.KABINET_SITE_URL.rstrip("/") + path
 
 
@@ -156,7 +157,11 @@ def _texts(event: OrderEvent, recipient: Recipient) -> _Texts:
             "event": event,
             "status": status,
             "by": by,
-            "url": _order_url(order, staff=recipient.staff),
+            "url": _order_url(
+                order,
+                staff=recipient.staff,
+                approval=event.status == Status.AWAITING_APPROVAL,
+            ),
             "supplier": settings.KABINET_SUPPLIER_NAME,
         }
         if recipient.staff:

@@ -308,6 +308,7 @@ def test_the_history_shows_every_step_and_notifications_go_both_ways(
     title = f"Заказ {order.number}: Ожидает согласования"  # in the user's language
     assert asked == [("admin@alpha.example", title)]
     assert letters == [(["admin@alpha.example"], title)]
+    assert f"/approvals/{order.pk}/\n" in mail.outbox[0].body
     assert list(Notification.objects.filter(user=buyer).values_list("title", flat=True)) == [
         f"Заказ {order.number}: Отправлен"
     ]
