@@ -113,8 +113,10 @@ def test_the_queue_page_lists_waiting_orders_in_a_fixed_number_of_queries(
         assert response.status_code == 200
         assert response.content.decode().count('data-testid="approval-order"') == n
         counts.append(len(queries))
-    assert counts[0] == counts[1]
-    assert counts[0] <= 12
+    # Session, user, scope; the waiting orders, the partner's users and their counterparties,
+    # the open approvals and their rules; the header's counterparty and agreement, unread
+    # notifications — however many orders wait.
+    assert counts == [11, 11]
 
 
 def test_the_approver_decides_from_the_order_page(partner_admin, buyer, goods):
