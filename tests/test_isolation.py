@@ -2,6 +2,7 @@ import pytest
 
 from kabinet.accounts.access import MACHINE
 from kabinet.accounts.tests.factories import UserFactory
+from kabinet.approvals.tests.factories import approvals_make
 from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
 from kabinet.conversations.tests.factories import conversations_make, manager_for
@@ -30,6 +31,7 @@ def victim(other_partner, settings, tmp_path):
     victim_events_make(other_partner)
     conversations_make(other_partner)
     finance_make(other_partner)
+    approvals_make(other_partner)
     return other_partner
 
 
@@ -71,6 +73,8 @@ def test_the_walk_covers_the_project_routes():
         "finance/payments/",
         "finance/acts/",
         "finance/acts/<int:request_id>/act.pdf",
+        "approvals/<int:order_id>/approve/",
+        "approvals/rules/<int:rule_id>/delete/",
     } <= walked
 
 

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kabinet.pricing",
     "kabinet.cart",
     "kabinet.orders",
+    "kabinet.approvals",
     "kabinet.comms",
     "kabinet.exchange",
     "kabinet.imports",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cart/", include("kabinet.cart.urls")),
     path("orders/", include("kabinet.orders.urls")),
     path("finance/", include("kabinet.finance.urls")),
+    path("approvals/", include("kabinet.approvals.urls")),
     path("notifications/", include("kabinet.comms.urls")),
     path("quick-order/", include("kabinet.imports.urls")),
     path("events/", include("kabinet.events.urls")),

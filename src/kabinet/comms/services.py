@@ -12,7 +12,10 @@ with `transaction.on_commit`). Who hears of it and how is decided in one place,
   `settings.KABINET_SMS_STATUSES` (default: shortage, shipped); to the administrators as well
   when `settings.KABINET_SMS_TO` is "everyone" (default "author");
 - the partner's manager at the supplier (`Partner.manager`) gets a letter, linking to the
-  order in the staff pages, when the partner sends an order and when it answers a shortage.
+  order in the staff pages, when the partner sends an order and when it answers a shortage;
+- an order that starts waiting for approval is announced to its approvers only
+  (`approvals.selectors.order_approvers`); the approver's decision (sent, or returned to
+  draft with a comment) reaches the author as any status change does.
 
 Texts are rendered in each user's language. A failing mail server or SMS gateway is logged and
 does not stop the others.
@@ -32,6 +35,7 @@ from django.utils.translation import gettext
 
 from kabinet.accounts.models import Section, User
 from kabinet.accounts.scope import Scope
+from kabinet.approvals.selectors import order_approvers
 from kabinet.comms.models import Notification
 from kabinet.comms.sms import get_sms_sender
 from kabinet.finance.models import ReconciliationRequest
@@ -89,6 +93,14 @@ def order_event_recipients(event: OrderEvent) -> list[Recipient]:
         allowed = restricted.get(user.pk)
         return allowed is None or order.counterparty_id in allowed
 
+    if event.status == Status.AWAITING_APPROVAL:
+        # The order waits for its approvers: they, and only they, are asked (in-app, letter).
+        approvers = order_approvers(order)
+        return [
+            Recipient(user=user, in_app=True, email=bool(user.email), sms=False)
+            for user in users
+            if user.pk in approvers and user.pk != event.author_id
+        ]
     sms_status = event.status in sms_statuses()
     recipients = [
         Recipient(
@@ -126,12 +138,13 @@ class _Texts:
     sms: str
 
 
-def _order_url(order: Order, *, staff: bool) -> str:
-    path = (
-        reverse("admin:orders_order_change", args=[order.pk])
-        if staff
-        else reverse("orders:detail", args=[order.pk])
-    )
+def _order_url(order: Order, *, staff: bool, approval: bool = False) -> str:
+    if staff:
+        path = reverse("admin:orders_order_change", args=[order.pk])
+    elif approval:  # approvers may lack the orders section: their page is the approval's
+        path = reverse("approvals:detail", args=[order.pk])
+    else:
+        path = reverse("orders:detail", args=[order.pk])
     return settings.KABINET_SITE_URL.rstrip("/") + path
 
 
@@ -146,7 +159,11 @@ def _texts(event: OrderEvent, recipient: Recipient) -> _Texts:
             "event": event,
             "status": status,
             "by": by,
-            "url": _order_url(order, staff=recipient.staff),
+            "url": _order_url(
+                order,
+                staff=recipient.staff,
+                approval=event.status == Status.AWAITING_APPROVAL,
+            ),
             "supplier": settings.KABINET_SUPPLIER_NAME,
         }
         if recipient.staff:

@@ -1,9 +1,10 @@
 """Orders to 1C: `type=sale&mode=query` answers CommerceML documents, `mode=success` confirms.
 
-An order is queued for 1C (`Order.export_pending`) when it leaves the draft state or is
-cancelled. A repeated query before success returns the same orders; success clears the queue
-for the orders that were queried and have not changed since. Staff see where an order stands
-(`ExportState`, `orders_with_export_state`) and may queue it again
+An order is queued for 1C (`Order.export_pending`) when it is sent or cancelled. Drafts and
+orders awaiting the partner's own approval never go to 1C, even with the flag left on from an
+earlier sending (`NOT_FOR_1C`). A repeated query before success returns the same orders;
+success clears the queue for the orders that were queried and have not changed since. Staff
+see where an order stands (`ExportState`, `orders_with_export_state`) and may queue it again
 (`orders.services.order_export_requeue`).
 """
 
@@ -19,7 +20,7 @@ from lxml import etree
 
 from kabinet.exchange.models import ExchangeSession
 from kabinet.orders.models import Order, OrderLine
-from kabinet.orders.workflow import Status
+from kabinet.orders.workflow import NOT_FOR_1C, Status
 
 SCHEMA_VERSION = "2.08"
 STATUS_NAMES = {
@@ -36,7 +37,7 @@ STATUS_NAMES = {
 class ExportState(models.TextChoices):
     """Where an order stands in the exchange with 1C, as staff see it."""
 
-    DRAFT = "draft", _("Not for 1C (a draft)")
+    DRAFT = "draft", _("Not for 1C (a draft or awaiting approval)")
     QUEUED = "queued", _("Queued for 1C")
     SENT = "sent", _("Sent to 1C, not confirmed yet")
     CONFIRMED = "confirmed", _("Confirmed by 1C")
@@ -59,7 +60,7 @@ def orders_with_export_state(orders):
 
 def export_state(order: Order) -> str:
     """The order's `ExportState`; `order` comes from `orders_with_export_state`."""
-    if order.status == Status.DRAFT:
+    if order.status in NOT_FOR_1C:
         return ExportState.DRAFT
     if not order.export_pending:
         return ExportState.CONFIRMED
@@ -69,8 +70,8 @@ def export_state(order: Order) -> str:
 def export_state_filter(orders, state: str):
     """Orders (from `orders_with_export_state`) in `state`."""
     if state == ExportState.DRAFT:
-        return orders.filter(status=Status.DRAFT)
-    orders = orders.exclude(status=Status.DRAFT)
+        return orders.filter(status__in=sorted(NOT_FOR_1C))
+    orders = orders.exclude(status__in=sorted(NOT_FOR_1C))
     if state == ExportState.CONFIRMED:
         return orders.filter(export_pending=False)
     if state == ExportState.SENT:
@@ -91,7 +92,7 @@ def _quantity(value: Decimal) -> str:
 def pending_orders():
     return (
         Order.objects.filter(export_pending=True)
-        .exclude(status=Status.DRAFT)
+        .exclude(status__in=sorted(NOT_FOR_1C))
         .select_related("counterparty", "agreement", "address", "partner")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.select_related("variant__product"))

@@ -44,7 +44,7 @@ from kabinet.cart.selectors import CartView, cart_view
 from kabinet.core.money import currency_sign, money, vat_of_gross
 from kabinet.finance.selectors import agreement_debt
 from kabinet.orders.models import Order, OrderEvent, OrderLine, Shipment
-from kabinet.orders.services import order_transition
+from kabinet.orders.services import order_dispatch
 from kabinet.orders.workflow import IN_WORK, Actor, Status
 from kabinet.pricing.selectors import agreement_for
 
@@ -201,7 +201,7 @@ def order_place(
         token=token,
     )
     if send:
-        order_transition(order=order, target=Status.SENT, actor=Actor.PARTNER, author=scope.user)
+        order_dispatch(order=order, author=scope.user)
     CartLine.objects.filter(cart_id=cart.pk).delete()
     order.placement_warnings = warnings
     return order

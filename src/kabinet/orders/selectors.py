@@ -36,7 +36,7 @@ class StatusGroup:
 
 STATUS_GROUPS: dict[str, frozenset[str]] = {
     StatusGroup.DRAFTS: frozenset({Status.DRAFT}),
-    StatusGroup.IN_WORK: IN_WORK,
+    StatusGroup.IN_WORK: IN_WORK | {Status.AWAITING_APPROVAL},
     StatusGroup.DONE: frozenset({Status.COMPLETED, Status.CANCELLED}),
 }
 
@@ -200,7 +200,7 @@ def order_actions(scope: Scope, order: Order) -> OrderActions:
     targets = set(next_statuses(order.status, Actor.PARTNER))
     return OrderActions(
         send=order.status == Status.DRAFT and Status.SENT in targets,
-        recall=order.status == Status.SENT and Status.DRAFT in targets,
+        recall=order.status in (Status.SENT, Status.AWAITING_APPROVAL) and Status.DRAFT in targets,
         cancel=Status.CANCELLED in targets,
         edit=order.status in EDITABLE,
         repeat=order.status != Status.DRAFT,

@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kabinet.accounts.models import Agreement, DeliveryAddress, Section, User
 from kabinet.accounts.scope import Scope
+from kabinet.approvals.gate import approval_rules_pending, approval_wait_open
 from kabinet.cart.models import Cart
 from kabinet.cart.services import cart_get_or_create, cart_lines_add
 from kabinet.comms.services import notify_order_event
 from kabinet.orders.lines import lines_price, lines_totals
 from kabinet.orders.models import Order, OrderEvent, OrderLine
 from kabinet.orders.selectors import RepeatPlan, order_qs, order_repeat_plan
-from kabinet.orders.workflow import EDITABLE, Actor, Status, can_transition
+from kabinet.orders.workflow import EDITABLE, NOT_FOR_1C, Actor, Status, can_transition
 from kabinet.pricing.selectors import agreement_for
 
 TRANSITION_REFUSED = _("An order in status “%(current)s” cannot become “%(target)s”.")
@@ -37,7 +38,7 @@ AGREEMENT_INACTIVE = _("The order's agreement is no longer active.")
 ADDRESS_UNKNOWN = _("Choose a delivery address of the order's counterparty.")
 DATE_IN_PAST = _("The desired delivery date cannot be in the past.")
 NOTHING_TO_REPEAT = _("None of the order's products can be ordered now.")
-DRAFT_NOT_FOR_1C = _("Order %(number)s is a draft: drafts do not go to 1C.")
+DRAFT_NOT_FOR_1C = _("Order %(number)s is a draft or awaits approval: such orders do not go to 1C.")
 
 
 def _refused(current: str, target: str) -> ValidationError:
@@ -105,7 +106,7 @@ def order_export_requeue(*, order_id: int, author: User) -> Order:
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
         raise Http404
-    if order.status == Status.DRAFT:
+    if order.status in NOT_FOR_1C:
         raise ValidationError(DRAFT_NOT_FOR_1C % {"number": order.number})
     order.export_pending = True
     order.save(update_fields=["export_pending", "updated_at"])
@@ -156,14 +157,42 @@ def order_recall(*, scope: Scope, order_id: int) -> OrderEvent:
 
 @transaction.atomic
 def order_send(*, scope: Scope, order_id: int) -> OrderEvent:
-    """Send a draft to the supplier: prices are read live again and frozen on the lines."""
+    """Send a draft to the supplier: prices are read live again and frozen on the lines.
+
+    When one of the partner's approval rules asks for it, the order waits for approval
+    instead (`order_dispatch`).
+    """
     order = _order_locked(scope, order_id)
-    if not can_transition(order.status, Status.SENT, Actor.PARTNER):
+    if order.status != Status.DRAFT:
         raise _refused(order.status, Status.SENT)
     lines = list(order.lines.all())
     _lines_reprice(scope=scope, order=order, lines=lines, quantities=None)
     order.save(update_fields=["total", "vat_total", "currency", "updated_at"])
-    return order_transition(order=order, target=Status.SENT, actor=Actor.PARTNER, author=scope.user)
+    return order_dispatch(order=order, author=scope.user)
+
+
+@transaction.atomic
+def order_dispatch(*, order: Order, author: User, comment: str = "") -> OrderEvent:
+    """Send a priced order on: to the supplier, or to approval first.
+
+    The one way a partner's order reaches the supplier (sending a draft, checkout, approval).
+    An order matched by one of the partner's approval rules, and not approved as it stands
+    now, waits in "awaiting approval"; otherwise — a draft with no rule, or an order just
+    approved — it is sent and queued for 1C.
+    """
+    if order.status == Status.DRAFT:
+        rules = approval_rules_pending(order=order)
+        if rules:
+            event = order_transition(
+                order=order, target=Status.AWAITING_APPROVAL, actor=Actor.PARTNER, author=author
+            )
+            approval_wait_open(order=order, rules=rules)
+            return event
+    elif order.status == Status.AWAITING_APPROVAL and approval_rules_pending(order=order):
+        raise _refused(order.status, Status.SENT)
+    return order_transition(
+        order=order, target=Status.SENT, actor=Actor.PARTNER, author=author, comment=comment
+    )
 
 
 # Sending again after a recall is the same use case.

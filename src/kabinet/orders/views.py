@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 
 from kabinet.accounts.access import partner_view
 from kabinet.accounts.models import Section
+from kabinet.approvals.selectors import approval_may_decide
 from kabinet.core.htmx import vary_on_htmx, wants_fragment
 from kabinet.core.money import currency_sign
 from kabinet.orders import exports, selectors, services, shortage
 from kabinet.orders.forms import LINE_PREFIX, TABS, DraftForm, OrderFilterForm
-from kabinet.orders.workflow import EDITABLE
+from kabinet.orders.workflow import EDITABLE, Status
 from kabinet.web.selectors import SESSION_KEY, counterparties_for_switcher, current_agreement
 
 EXPORT_FORMATS = {"xlsx", "csv"}
@@ -98,6 +99,7 @@ def order_detail(request, order_id: int):
             "actions": selectors.order_actions(request.scope, order),
             "shortage_lines": shortage.shortage_lines(order),
             "can_order": request.scope.can(Section.CATALOG),
+            "can_approve": approval_may_decide(request.scope, order),
         },
     )
 
@@ -162,12 +164,17 @@ def _apply(request, order_id: int, action, success: str):
 @_ordering
 @require_POST
 def order_send(request, order_id: int):
-    return _apply(
-        request,
-        order_id,
-        lambda: services.order_send(scope=request.scope, order_id=order_id),
-        _("The order has been sent to the supplier."),
-    )
+    try:
+        event = services.order_send(scope=request.scope, order_id=order_id)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if event.status == Status.AWAITING_APPROVAL:
+            messages.info(request, _("The order awaits approval: it goes out once approved."))
+        else:
+            messages.success(request, _("The order has been sent to the supplier."))
+    return redirect("orders:detail", order_id=order_id)
 
 
 @partner_view(Section.ORDERS)

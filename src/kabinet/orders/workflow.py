@@ -3,6 +3,10 @@
     draft → sent → accepted → (shortage → accepted) → assembling → shipped → completed
     cancelled from draft, sent, accepted, shortage; a sent order may be recalled to draft.
 
+    draft → awaiting approval → sent, when one of the partner's approval rules (the
+    `approvals` app) matches the order: an approver of the partner sends it on, or returns it
+    to draft; its author may take it back to draft or cancel it. It never goes to 1C.
+
 Each transition names who may make it: the partner (in the portal), the supplier (staff or
 1C). Anything not in the table is refused.
 """
@@ -20,6 +24,8 @@ class Status(models.TextChoices):
     SHIPPED = "shipped", _("Shipped")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+    # Last, so that lists of "one order in each status" built in order keep their places.
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
 
 
 class Actor(models.TextChoices):
@@ -32,6 +38,10 @@ P, S = Actor.PARTNER, Actor.SUPPLIER
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (Status.DRAFT, Status.SENT): frozenset({P}),
     (Status.DRAFT, Status.CANCELLED): frozenset({P}),
+    (Status.DRAFT, Status.AWAITING_APPROVAL): frozenset({P}),
+    (Status.AWAITING_APPROVAL, Status.SENT): frozenset({P}),  # approved
+    (Status.AWAITING_APPROVAL, Status.DRAFT): frozenset({P}),  # returned, or taken back
+    (Status.AWAITING_APPROVAL, Status.CANCELLED): frozenset({P}),
     (Status.SENT, Status.DRAFT): frozenset({P}),  # recall to edit, before the supplier accepts
     (Status.SENT, Status.ACCEPTED): frozenset({S}),
     (Status.SENT, Status.CANCELLED): frozenset({P, S}),
@@ -46,6 +56,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 
 # Statuses in which the partner may change lines, address, date and comment.
 EDITABLE = frozenset({Status.DRAFT})
+# Statuses whose orders never go to 1C: the supplier does not know of them yet.
+NOT_FOR_1C = frozenset({Status.DRAFT, Status.AWAITING_APPROVAL})
 # Statuses that count as "in work" in the order list.
 IN_WORK = frozenset(
     {Status.SENT, Status.ACCEPTED, Status.SHORTAGE, Status.ASSEMBLING, Status.SHIPPED}

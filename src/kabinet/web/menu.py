@@ -36,6 +36,7 @@ MENU = [
     MenuItem(_("Payment calendar"), "finance:calendar", "calendar3", Section.FINANCE),
     MenuItem(_("Payments"), "finance:report", "cash-coin", Section.FINANCE),
     MenuItem(_("Reconciliation acts"), "finance:acts", "file-earmark-check", Section.FINANCE),
+    MenuItem(_("Approvals"), "approvals:list", "check2-square", None),
     MenuItem(_("Notifications"), "comms:list", "bell", None),
     MenuItem(_("Company"), "accounts:company", "building", None),
     MenuItem(_("Employees"), "accounts:employee-list", "people", Section.EMPLOYEES),

@@ -223,6 +223,12 @@ def cart_checkout(request):
         messages.success(
             request, _("Order %(number)s is saved as a draft.") % {"number": order.number}
         )
+    elif order.status == Status.AWAITING_APPROVAL:
+        messages.info(
+            request,
+            _("Order %(number)s awaits approval: it goes out once approved.")
+            % {"number": order.number},
+        )
     else:
         messages.success(request, _("Order %(number)s is sent.") % {"number": order.number})
     for warning in order.placement_warnings:

@@ -10,6 +10,7 @@ register = template.Library()
 
 STATUS_CLASSES = {
     Status.DRAFT: "text-bg-secondary",
+    Status.AWAITING_APPROVAL: "text-bg-warning",
     Status.SENT: "text-bg-info",
     Status.ACCEPTED: "text-bg-primary",
     Status.SHORTAGE: "text-bg-warning",

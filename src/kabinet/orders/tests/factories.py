@@ -22,7 +22,7 @@ from kabinet.catalog.tests.factories import PriceFactory, ProductFactory, Varian
 from kabinet.comms.models import Notification
 from kabinet.core.money import money, vat_of_gross
 from kabinet.orders.models import Order, OrderEvent, OrderLine, Shipment, ShipmentLine
-from kabinet.orders.workflow import TRANSITIONS, Actor, Status
+from kabinet.orders.workflow import NOT_FOR_1C, TRANSITIONS, Actor, Status
 
 _numbers = itertools.count(1)
 
@@ -42,6 +42,7 @@ PATHS: dict[str, list[str]] = {
         Status.COMPLETED,
     ],
     Status.CANCELLED: [Status.SENT, Status.CANCELLED],
+    Status.AWAITING_APPROVAL: [Status.AWAITING_APPROVAL],
 }
 CONFIRMED = {Status.ACCEPTED, Status.SHORTAGE, Status.ASSEMBLING, Status.SHIPPED, Status.COMPLETED}
 SHIPPED = {Status.SHIPPED, Status.COMPLETED}
@@ -114,8 +115,8 @@ def order_make(
         status=status,
         created_at=created_at,
         created_in_erp=created_in_erp,
-        erp_number=f"ЗК-{number[3:]}" if status != Status.DRAFT else "",
-        sent_at=created_at if status != Status.DRAFT else None,
+        erp_number=f"ЗК-{number[3:]}" if status not in NOT_FOR_1C else "",
+        sent_at=created_at if status not in NOT_FOR_1C else None,
         **fields,
     )
     lines = []

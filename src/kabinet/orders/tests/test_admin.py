@@ -75,7 +75,7 @@ def test_the_manager_lists_orders_and_filters_them(manager_client, partner_admin
     assert [o.pk for o in by_erp_number.context["cl"].result_list] == [shipped.pk]
     assert {o.pk for o in by_partner.context["cl"].result_list} == {shipped.pk, draft.pk}
     assert [o.pk for o in drafts.context["cl"].result_list] == [draft.pk]
-    assert "Not for 1C (a draft)" in drafts.content.decode()
+    assert "Not for 1C (a draft or awaiting approval)" in drafts.content.decode()
 
 
 def test_the_order_page_shows_lines_history_shipments_and_the_exchange_state(
@@ -165,7 +165,10 @@ def test_a_draft_is_not_sent_to_1c_again(manager_client, partner_admin, goods):
         LIST, {"action": "resend_to_1c", "_selected_action": [draft.pk]}, follow=True
     )
 
-    assert f"Order {draft.number} is a draft: drafts do not go to 1C." in response.content.decode()
+    assert (
+        f"Order {draft.number} is a draft or awaits approval: such orders do not go to 1C."
+        in response.content.decode()
+    )
     assert Order.objects.get(pk=draft.pk).export_pending is False
 
 

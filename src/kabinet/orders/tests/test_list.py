@@ -11,7 +11,7 @@ from kabinet.accounts.scope import scope_for
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.orders.models import Order
 from kabinet.orders.selectors import order_list
-from kabinet.orders.tests.factories import order_make, orders_make
+from kabinet.orders.tests.factories import goods_make, order_make, orders_make
 from kabinet.orders.workflow import Status
 
 
@@ -49,13 +49,24 @@ def test_the_list_shows_the_partners_orders_newest_first(scope, orders, other_pa
         ),
         ("done", [Status.COMPLETED, Status.CANCELLED]),
         (Status.SHORTAGE, [Status.SHORTAGE]),
-        (None, list(Status.values)),
+        (None, list(Status.values)[:8]),  # the eight made, awaiting approval (last) not
     ],
 )
 def test_the_list_filters_by_status_or_group(scope, orders, status, expected):
     page = order_list(scope=scope, status=status)
 
     assert [o.status for o in page.object_list] == expected
+
+
+def test_an_order_awaiting_approval_is_in_work(scope, partner_admin):
+    waiting = order_make(
+        author=partner_admin,
+        variants=goods_make(partner_admin.partner, n=1),
+        status=Status.AWAITING_APPROVAL,
+    )
+
+    assert [o.pk for o in order_list(scope=scope, status="in_work").object_list] == [waiting.pk]
+    assert list(order_list(scope=scope, status="drafts").object_list) == []
 
 
 def test_the_list_filters_by_counterparty(scope, orders):
