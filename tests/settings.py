@@ -1,6 +1,8 @@
 """Test settings: production settings less HTTPS redirects, with fast password hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 # Production settings refuse to start without a SECRET_KEY; the tests run with DEBUG off.
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
@@ -36,3 +38,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 KABINET_SMS_BACKEND = "kabinet.comms.sms.MemorySmsSender"
+
+# Built price lists of the test run: in a temporary folder, never in the project's var/.
+KABINET_PRIVATE_ROOT = Path(tempfile.gettempdir()) / f"kabinet-test-private-{os.getpid()}"

@@ -5,6 +5,7 @@ from kabinet.cart.tests.factories import victim_carts_make
 from kabinet.catalog.tests.factories import catalog_make
 from kabinet.imports.tests.factories import import_jobs_make
 from kabinet.orders.tests.factories import orders_make
+from kabinet.pricing.tests.factories import price_list_make
 from tests.isolation import isolation_problems, routes
 
 
@@ -22,6 +23,7 @@ def victim(other_partner):
     catalog_make(other_partner, variants_per_product=2, assortment_rules=True, partner_prices=True)
     victim_carts_make(other_partner)
     import_jobs_make(other_partner)
+    price_list_make(other_partner)
     return other_partner
 
 

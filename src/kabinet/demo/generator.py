@@ -28,6 +28,7 @@ from kabinet.demo import names
 from kabinet.demo.catalog import CatalogResult, catalog_generate
 from kabinet.demo.orders_history import HistoryResult, orders_history_generate
 from kabinet.pricing.models import PriceType
+from kabinet.pricing.services import price_version_bump
 
 DEMO_PASSWORD = "demo-kabinet"
 DEMO_TEMPORARY_PASSWORD = "Temp-2026-start"
@@ -272,6 +273,7 @@ def demo_generate(
     result.logins.append(DemoLogin("supplier manager (/admin/)", managers[0].email, DEMO_PASSWORD))
     if skus:
         result.catalog = catalog_generate(skus=skus, seed=seed)
+        price_version_bump()  # bulk inserts: no saves told the price lists
         if months:
             result.history = orders_history_generate(
                 months=months, orders_per_partner_month=orders_per_partner_month, seed=seed
