@@ -1,6 +1,7 @@
 """Test settings: production settings less HTTPS redirects, with fast password hashing."""
 
 import os
+from pathlib import Path
 
 # Production settings refuse to start without a SECRET_KEY; the tests run with DEBUG off.
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
@@ -37,7 +38,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 KABINET_SMS_BACKEND = "kabinet.comms.sms.MemorySmsSender"
 
-# Attachments of the tests go to a throw-away folder (tests that count files use their own).
+# Private files of the test run (attachments, acts, price lists): a throw-away folder, never
+# the project's var/ (tests that count files use their own).
 import tempfile as _tempfile_private  # noqa: E402
 
-KABINET_PRIVATE_DIR = _tempfile_private.mkdtemp(prefix="kabinet-private-")
+KABINET_PRIVATE_DIR = Path(_tempfile_private.mkdtemp(prefix="kabinet-private-"))

@@ -10,6 +10,7 @@ from kabinet.events.tests.factories import victim_events_make
 from kabinet.finance.tests.factories import finance_make
 from kabinet.imports.tests.factories import import_jobs_make
 from kabinet.orders.tests.factories import orders_make
+from kabinet.pricing.tests.factories import price_list_make
 from tests.isolation import isolation_problems, partner_path, routes
 
 
@@ -32,6 +33,7 @@ def victim(other_partner, settings, tmp_path):
     conversations_make(other_partner)
     finance_make(other_partner)
     approvals_make(other_partner)
+    price_list_make(other_partner)
     return other_partner
 
 

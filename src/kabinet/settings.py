@@ -320,6 +320,11 @@ KABINET_IMPORT_MAX_ROWS = int(os.environ.get("KABINET_IMPORT_MAX_ROWS", 100_100)
 KABINET_IMPORT_TASK_ROWS = int(os.environ.get("KABINET_IMPORT_TASK_ROWS", 2_000))
 KABINET_IMPORT_KEEP_DAYS = int(os.environ.get("KABINET_IMPORT_KEEP_DAYS", 7))
 
+# The personal price list: above this many SKUs it is built by a task (with progress); built
+# files are kept in a private folder that only the portal's views serve (shared by every app
+# server and worker, like MEDIA_ROOT).
+KABINET_PRICE_LIST_TASK_ROWS = int(os.environ.get("KABINET_PRICE_LIST_TASK_ROWS", 2_000))
+
 # SMS through a pluggable sender: the file backend writes var/sms.log until a gateway is set.
 KABINET_SMS_BACKEND = os.environ.get("KABINET_SMS_BACKEND", "kabinet.comms.sms.FileSmsSender")
 KABINET_SMS_STATUSES = env_list("KABINET_SMS_STATUSES", "shortage,shipped")

@@ -90,6 +90,7 @@ class CartTotals:
     count: int = 0  # every line, available or not
     lines: int = 0  # lines that will be ordered
     unavailable: int = 0
+    problems: int = 0  # lines to fix before the cart can be sent (multiple, minimum)
     quantity: Decimal = Decimal(0)
     amount: Decimal = Decimal("0.00")  # VAT included
     vat: Decimal = Decimal("0.00")
@@ -338,6 +339,8 @@ def _totals(lines: list[LineView], currency: str) -> CartTotals:
             totals.unavailable += 1
             continue
         totals.lines += 1
+        if line.blocking_warnings:
+            totals.problems += 1
         totals.quantity += line.quantity
         totals.amount += line.amount
         rate = line.price.vat_rate

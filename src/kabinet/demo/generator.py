@@ -31,6 +31,7 @@ from kabinet.demo.finance import FinanceResult, finance_generate
 from kabinet.demo.orders_history import HistoryResult, orders_history_generate
 from kabinet.events.demo import events_demo_generate
 from kabinet.pricing.models import PriceType
+from kabinet.pricing.services import price_version_bump
 
 DEMO_PASSWORD = "demo-kabinet"
 DEMO_TEMPORARY_PASSWORD = "Temp-2026-start"
@@ -279,6 +280,7 @@ def demo_generate(
     events_demo_generate(partners=partner_objs, seed=seed)
     if skus:
         result.catalog = catalog_generate(skus=skus, seed=seed)
+        price_version_bump()  # bulk inserts: no saves told the price lists
         if months:
             result.history = orders_history_generate(
                 months=months, orders_per_partner_month=orders_per_partner_month, seed=seed

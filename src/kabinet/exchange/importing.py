@@ -15,6 +15,7 @@ from kabinet.exchange.commerceml.model import Classifier, FileKind
 from kabinet.exchange.models import ExchangeFile, ExchangeSession
 from kabinet.exchange.offers_import import offers_import
 from kabinet.exchange.orders_in import documents_import
+from kabinet.pricing.services import price_version_bump
 
 XML_SUFFIXES = (".xml",)
 OFFER_KINDS = (FileKind.OFFERS, FileKind.PRICES, FileKind.RESTS)
@@ -51,8 +52,10 @@ def import_file(
         _serialise_imports()
         if kind == FileKind.CATALOG:
             counts = catalog_import(path, classifier=classifier, files_dir=files_dir)
+            price_version_bump()
         elif kind in OFFER_KINDS:
             counts = offers_import(path, classifier=classifier, files_dir=files_dir)
+            price_version_bump()  # last: its row stays locked only until this commit
         elif kind == FileKind.DOCUMENTS:
             counts = documents_import(path)
         else:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 
 from kabinet.catalog.models import Product, Variant
 from kabinet.catalog.services import product_search_text_refresh
@@ -159,6 +160,8 @@ def _offers_apply(batch: list[cml.Offer], state: _OffersState, counts: Counter, 
     if deactivate:
         Variant.objects.filter(pk__in=deactivate).update(is_active=False)
         counts["variants_deactivated"] += len(deactivate)
+    if reactivated := _variants_reactivate(batch, variant_ids):
+        counts["variants_reactivated"] += reactivated
 
     prices: dict[tuple[int, int], Decimal] = {}
     stock: dict[tuple[int, int], Decimal] = {}
@@ -239,6 +242,25 @@ def _variants_create(offers: list[cml.Offer], state: _OffersState, counts: Count
     # the products' search texts hold their variants' characteristic values ("5 мл")
     product_search_text_refresh({row[1] for row in new.values() if row[5]})
     return dict(saved)
+
+
+def _variants_reactivate(batch: list[cml.Offer], variant_ids: dict[str, int]) -> int:
+    """Variants a deletion mark deactivated come back once 1C sends them without the mark;
+    returns how many. The bare variant of a product that has characteristics stays inactive:
+    that product is ordered by its characteristics (`_bare_variants_deactivate`)."""
+    listed = [
+        variant_ids[key]
+        for offer in batch
+        if not offer.deleted and (key := _variant_key(offer)) in variant_ids
+    ]
+    if not listed:
+        return 0
+    characterised = Variant.objects.filter(product_id=OuterRef("product_id"), ext_id__contains="#")
+    return (
+        Variant.objects.filter(pk__in=listed, is_active=False)
+        .filter(Q(ext_id__contains="#") | ~Exists(characterised))
+        .update(is_active=True)
+    )
 
 
 def _bare_variants_deactivate(product_ids: set[int]) -> None:

@@ -182,6 +182,7 @@ def order_xlsx(order: Order):
             _("Confirmed"),
             pgettext("quantity", "Shipped"),
             _("Remaining"),
+            _("Backordered"),
             _("Price"),
             _("VAT rate, %"),
             _("Amount"),
@@ -199,14 +200,16 @@ def order_xlsx(order: Order):
                 line.confirmed_quantity,
                 line.shipped_quantity,
                 line.remaining_quantity,
+                line.backordered_quantity,
                 line.price,
                 line.vat_rate,
                 line.amount,
             ]
         )
     sheet.write([])
-    sheet.write([_("Total"), "", "", "", "", "", "", "", "", "", order.total], bold=True)
-    sheet.write([_("Including VAT"), "", "", "", "", "", "", "", "", "", order.vat_total])
+    blank = [""] * 10  # the total under the amount column
+    sheet.write([_("Total"), *blank, order.total], bold=True)
+    sheet.write([_("Including VAT"), *blank, order.vat_total])
     workbook.close()
     target.seek(0)
     return target

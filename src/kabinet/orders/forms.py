@@ -16,6 +16,7 @@ TABS = [
     (StatusGroup.IN_WORK, _("In work")),
 ]
 LINE_PREFIX = "line-"
+ADD_PREFIX = "add-"  # a product found on the draft's page, with the quantity to add
 
 
 class DateInput(forms.DateInput):
@@ -73,7 +74,8 @@ def _is_id(text: str) -> bool:
 
 
 class DraftForm(forms.Form):
-    """A draft's header; its lines come as `line-<variant_id>` quantities (empty or 0: remove)."""
+    """A draft's header; its lines come as `line-<variant_id>` quantities (empty or 0: remove),
+    products to add as `add-<variant_id>` quantities (empty or 0: not added)."""
 
     address = forms.TypedChoiceField(
         label=_("Delivery address"), coerce=int, empty_value=None, required=False
@@ -94,17 +96,27 @@ class DraftForm(forms.Form):
             (a.pk, a.address) for a in addresses
         ]
         self.lines: dict[int, Decimal] = {}
+        self.adds = False  # products were added: the page stays open to add more
 
     def clean(self):
         cleaned = super().clean()
-        self.lines = {}
+        self.lines = self._quantities(LINE_PREFIX)
+        added = self._quantities(ADD_PREFIX)
+        # A product added that is already a line adds to its quantity.
+        for variant_id, quantity in added.items():
+            self.lines[variant_id] = self.lines.get(variant_id, Decimal(0)) + quantity
+        self.adds = bool(added)
+        return cleaned
+
+    def _quantities(self, prefix: str) -> dict[int, Decimal]:
+        found: dict[int, Decimal] = {}
         for key, value in self.data.items():
-            variant = key[len(LINE_PREFIX) :]
-            if not key.startswith(LINE_PREFIX) or not _is_id(variant):
+            variant = key[len(prefix) :]
+            if not key.startswith(prefix) or not _is_id(variant):
                 continue
             if not str(value).strip():
                 continue
             quantity = quantity_parse(value)  # raises ValidationError when not a number
             if quantity != 0:
-                self.lines[int(variant)] = quantity
-        return cleaned
+                found[int(variant)] = quantity
+        return found

@@ -125,6 +125,19 @@ class OrderLine(models.Model):
         expected = self.confirmed_quantity if self.confirmed_quantity is not None else self.quantity
         return max(expected - self.shipped_quantity, 0)
 
+    @property
+    def backordered_quantity(self):
+        """Ordered but not confirmed by the supplier, and still owed (E6): 1C confirmed less
+        than ordered and the partner has not answered the shortage — accepting the confirmed
+        quantity or dropping the line settles it — while the order is still in work."""
+        if (
+            self.confirmed_quantity is None
+            or self.shortage_answer
+            or self.order.status in (Status.COMPLETED, Status.CANCELLED)
+        ):
+            return 0
+        return max(self.quantity - self.confirmed_quantity, 0)
+
 
 class OrderEvent(models.Model):
     """A status change (or another notable step) of an order, shown to the partner."""

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kabinet.accounts.access import partner_view
 from kabinet.accounts.models import Section
 from kabinet.approvals.selectors import approval_may_decide
+from kabinet.catalog.selectors import catalog_page
 from kabinet.core.htmx import vary_on_htmx, wants_fragment
 from kabinet.core.money import currency_sign
 from kabinet.orders import exports, selectors, services, shortage
@@ -29,6 +30,7 @@ from kabinet.orders.workflow import EDITABLE, Status
 from kabinet.web.selectors import SESSION_KEY, counterparties_for_switcher, current_agreement
 
 EXPORT_FORMATS = {"xlsx", "csv"}
+DRAFT_FOUND = 20  # products shown for a search on a draft's page
 
 
 def _ordering(view):
@@ -343,11 +345,17 @@ def order_repeat(request, order_id: int):
 @partner_view(Section.ORDERS)
 @_ordering
 def order_edit(request, order_id: int):
-    """Edit a draft: lines, address, desired date, comment."""
+    """Edit a draft: lines, address, desired date, comment; find products (`?q=`, by article,
+    code, barcode or name, as the catalog searches) and add them."""
     order = selectors.order_for_edit(scope=request.scope, order_id=order_id)
     if order.status not in EDITABLE:
         messages.error(request, _("Only a draft can be changed: recall the order first."))
         return redirect("orders:detail", order_id=order.pk)
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    found = _draft_products_found(request, order, query)
+    if wants_fragment(request, target="draft-found"):
+        context = {"order": order, "query": query, "found": found}
+        return vary_on_htmx(render(request, "orders/edit.html#found", context))
     addresses = selectors.order_addresses(order)
     form = DraftForm(
         request.POST or None,
@@ -372,6 +380,9 @@ def order_edit(request, order_id: int):
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            if form.adds:
+                messages.success(request, _("The products have been added to the draft."))
+                return redirect("orders:edit", order_id=order.pk)
             messages.success(request, _("The draft has been saved."))
             return redirect("orders:detail", order_id=order.pk)
     rows = [
@@ -383,4 +394,15 @@ def order_edit(request, order_id: int):
         )
         for line in order.lines.all()
     ]
-    return render(request, "orders/edit.html", {"order": order, "form": form, "rows": rows})
+    context = {"order": order, "form": form, "rows": rows, "query": query, "found": found}
+    return vary_on_htmx(render(request, "orders/edit.html", context))
+
+
+def _draft_products_found(request, order, query: str) -> list | None:
+    """The priced variants the query finds under the draft's agreement (None: no search)."""
+    if not query:
+        return None
+    page = catalog_page(
+        scope=request.scope, agreement=order.agreement, query=query, per_page=DRAFT_FOUND
+    )
+    return [variant for product in page.products for variant in product.offers]

@@ -8,6 +8,7 @@ partner-specific overrides the ERP sends. The only code that combines them is
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kabinet.accounts.models import ext_id_field
@@ -138,3 +139,65 @@ class AssortmentRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section or self.product}"
+
+
+class PriceVersion(models.Model):
+    """A counter that moves with every change a partner's price list shows — prices, partner
+    prices, stock, assortment, agreements' price types, the catalog — in the writer's own
+    transaction (`pricing.services.price_version_bump`), so that whatever was built for an
+    older value is never served once the change is committed. One row (pk 1)."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("price version")
+        verbose_name_plural = _("price versions")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class PriceList(models.Model):
+    """A built (or being built) XLSX price list of an agreement, for one price version.
+
+    The file lives in the private storage (`KABINET_PRIVATE_DIR`, never under MEDIA_ROOT) and
+    is served only by the portal's views after the access check. Everyone who may order under
+    the agreement shares it while the version, the language and the way stock is shown stay.
+    """
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    partner = models.ForeignKey("accounts.Partner", on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey(
+        "accounts.Agreement", on_delete=models.CASCADE, related_name="price_lists"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.BigIntegerField()
+    language = models.CharField(max_length=10)
+    stock_display = models.CharField(max_length=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "version", "language", "stock_display"],
+                name="price_list_unique_per_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} v{self.version}"

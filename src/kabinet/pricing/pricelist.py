@@ -8,6 +8,7 @@ file that the view streams with FileResponse. Text cells are always written as s
 name beginning with "=" stays text and never becomes a formula.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import xlsxwriter
@@ -57,9 +58,12 @@ def _columns() -> list[tuple[str, int]]:
     ]
 
 
-def price_list_write(*, scope: Scope, agreement: Agreement, output) -> int:
+def price_list_write(
+    *, scope: Scope, agreement: Agreement, output, on_progress: Callable[[int], None] | None = None
+) -> int:
     """Write the XLSX price list of `agreement` into `output` (a path or a binary file);
-    returns the number of SKU rows."""
+    returns the number of SKU rows. `on_progress(n)` is told after each chunk how many SKUs
+    were read so far."""
     context = pricing_context(scope=scope, agreement=agreement)
     levels = stock_display() == "levels"
     sections = sections_all()
@@ -105,10 +109,11 @@ def price_list_write(*, scope: Scope, agreement: Agreement, output) -> int:
         .values_list(*FIELDS)
     )
     row_number = 0
+    read = 0
     chunk: list[tuple] = []
 
     def flush() -> None:
-        nonlocal row_number
+        nonlocal row_number, read
         ids = [row[0] for row in chunk]
         prices = prices_for(context=context, variant_ids=ids)
         stock = stock_for(variant_ids=ids)
@@ -136,7 +141,10 @@ def price_list_write(*, scope: Scope, agreement: Agreement, output) -> int:
                 quantity_format,
                 levels,
             )
+        read += len(chunk)
         chunk.clear()
+        if on_progress is not None:
+            on_progress(read)
 
     for row in variants.iterator(chunk_size=CHUNK):
         chunk.append(row)

@@ -12,16 +12,26 @@ a price in the agreement's price type is not orderable (absent from the result).
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils import translation
 
 from kabinet.accounts.models import Agreement
 from kabinet.accounts.scope import Scope
 from kabinet.accounts.selectors import counterparty_qs
 from kabinet.catalog.models import Product, Section, Variant
+from kabinet.catalog.stock import stock_display
 from kabinet.core.money import add_vat, money
-from kabinet.pricing.models import AssortmentRule, PartnerPrice, Price, Stock
+from kabinet.pricing.models import (
+    AssortmentRule,
+    PartnerPrice,
+    Price,
+    PriceList,
+    PriceVersion,
+    Stock,
+)
 
 
 class PriceSource:
@@ -288,3 +298,47 @@ def orderable_products(context: PricingContext) -> QuerySet[Product]:
 
 def orderable_variants(context: PricingContext) -> QuerySet[Variant]:
     return Variant.objects.filter(is_active=True, product__in=orderable_products(context))
+
+
+# --- The price list (B8) ---------------------------------------------------------------------
+
+
+def price_version() -> int:
+    """The committed price version (see `PriceVersion`); 0 before anything moved it."""
+    return PriceVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def price_list_key() -> dict:
+    """What a built price list must match to be served: today's version, the language and
+    the way stock is shown (both change the file's contents)."""
+    shown = stock_display()
+    if shown == "levels":
+        shown = f"levels:{settings.KABINET_STOCK_FEW}"
+    return {
+        "version": price_version(),
+        "language": translation.get_language() or "",
+        "stock_display": shown,
+    }
+
+
+def price_list_is_current(price_list: PriceList) -> bool:
+    """Built for today's prices (and this language and stock display): it may be served."""
+    key = price_list_key()
+    return all(getattr(price_list, field) == value for field, value in key.items())
+
+
+def price_list_get(scope: Scope, price_list_id: int) -> PriceList:
+    """A price list of an agreement the user may act under, else 404."""
+    price_list = (
+        PriceList.objects.filter(
+            pk=price_list_id,
+            partner_id=scope.partner_id,
+            agreement__is_active=True,
+            agreement__counterparty__in=counterparty_qs(scope),
+        )
+        .select_related("agreement")
+        .first()
+    )
+    if price_list is None:
+        raise Http404
+    return price_list

@@ -1,12 +1,14 @@
+import re
 from decimal import Decimal
 
 import pytest
 
-from kabinet.accounts.models import Section
+from kabinet.accounts.models import Agreement, Section
 from kabinet.accounts.tests.factories import UserFactory
 from kabinet.cart.models import CartLine
 from kabinet.cart.tests.factories import cart_make, variants_bulk_make
 from kabinet.cart.tests.factories import english_client as client_for
+from kabinet.catalog.models import Product
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -208,3 +210,30 @@ def test_a_one_line_update_in_a_500_line_cart_renders_one_row_in_constant_querie
         counts.append(count)
     assert counts[0] == counts[1]
     assert counts[1] <= 22
+
+
+def _send_disabled(body: str) -> bool:
+    button = re.search(r"<button[^>]*data-testid=\"checkout-send\"[^>]*>", body)
+    assert button is not None
+    return " disabled" in button.group(0)
+
+
+def test_a_line_change_swaps_the_send_button_in_step_with_the_lines(
+    client, partner_admin, agreement, settings
+):
+    boxed, single = variants_bulk_make(agreement.price_type, n=2)
+    Product.objects.filter(pk=boxed.product_id).update(order_multiple=5)
+    cart_make(owner=partner_admin, agreement=agreement, lines={boxed: 5, single: 1})
+    url = f"/cart/lines/{boxed.pk}/"
+    assert _send_disabled(client.get("/cart/").content.decode()) is False
+
+    broken = client.post(url, {"quantity": "3"}, **HTMX).content.decode()
+    fixed = client.post(url, {"quantity": "5"}, **HTMX).content.decode()
+    settings.KABINET_CREDIT_CHECK = "block"
+    Agreement.objects.filter(pk=agreement.pk).update(credit_limit=1)
+    over_limit = client.post(url, {"quantity": "10"}, **HTMX).content.decode()
+
+    assert '<div id="checkout-gate" hx-swap-oob="true">' in broken
+    assert (_send_disabled(broken), 'data-testid="checkout-problems"' in broken) == (True, True)
+    assert (_send_disabled(fixed), 'data-testid="checkout-problems"' in fixed) == (False, False)
+    assert _send_disabled(over_limit) is True

@@ -23,7 +23,13 @@ from kabinet.cart.display import cart_rows
 from kabinet.cart.forms import CheckoutForm
 from kabinet.cart.rules import quantity_parse
 from kabinet.cart.views.common import working_cart, working_cart_for_change
-from kabinet.orders.checkout import credit_status, order_place, submit_token_new
+from kabinet.orders.checkout import (
+    CreditCheck,
+    credit_mode,
+    credit_status,
+    order_place,
+    submit_token_new,
+)
 from kabinet.orders.workflow import Status
 from kabinet.pricing.selectors import agreement_for
 from kabinet.web.selectors import SESSION_KEY, current_counterparty
@@ -168,7 +174,13 @@ def _line_answer(request, cart, variant_id: int, errors):
         return redirect("cart:detail")
     line, totals = selectors.cart_line_view(scope=request.scope, cart=cart, variant_id=variant_id)
     row = cart_rows([line])[0] if line is not None else None
-    return render(request, "cart/line.html", {"row": row, "totals": totals, "line_errors": errors})
+    # The send button follows the lines; a blocking credit check is asked again only when it
+    # is on (a warning never disables the button).
+    credit = None
+    if totals.lines and credit_mode() == CreditCheck.BLOCK:
+        credit = credit_status(agreement=cart.agreement, amount=totals.amount)
+    context = {"row": row, "totals": totals, "line_errors": errors, "credit": credit}
+    return render(request, "cart/line.html", context)
 
 
 @partner_view(Section.CATALOG)

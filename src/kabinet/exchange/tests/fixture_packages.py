@@ -114,6 +114,8 @@ class Expected:
                         self.variants[offer.product_id] = False
             elif offer.deleted:
                 self.variants[key] = False
+            elif offer.variant_id or offer.product_id not in self.with_characteristics:
+                self.variants[key] = True  # the deletion mark cleared: sold again
             for price in offer.prices or ():
                 self.prices[(key, price.price_type_id)] = price.amount
             self._stock(key, offer, full)

@@ -86,3 +86,46 @@ def test_the_same_offers_again_change_no_row(catalog):
     assert (first["prices_changed"], first["stock_changed"]) == (3, 3)
     assert (again["prices_changed"], again["stock_changed"]) == (0, 0)
     assert (again["prices"], again["stock"]) == (3, 3)
+
+
+DELETION_MARK = "<ПометкаУдаления>true</ПометкаУдаления>"
+
+
+def _active(*ext_ids: str) -> dict[str, bool]:
+    from kabinet.catalog.models import Variant
+
+    return dict(Variant.objects.filter(ext_id__in=ext_ids).values_list("ext_id", "is_active"))
+
+
+def test_a_variant_deleted_by_a_mark_comes_back_when_1c_clears_the_mark(catalog):
+    offers(catalog, cml.offer("p-0#c-1", characteristics=[("Размер", "S")]), only_changes=True)
+    marked = cml.offer("p-0#c-1", characteristics=[("Размер", "S")], extra=DELETION_MARK)
+    counts = offers(catalog, marked, only_changes=True)
+    assert (_active("p-0#c-1"), counts["variants_deactivated"]) == ({"p-0#c-1": False}, 1)
+
+    counts = offers(catalog, cml.offer("p-0#c-1", prices=[("pt-1", "10")]), only_changes=True)
+
+    assert (_active("p-0#c-1"), counts["variants_reactivated"]) == ({"p-0#c-1": True}, 1)
+
+
+def test_a_product_without_characteristics_comes_back_when_the_mark_is_cleared(catalog):
+    offers(catalog, cml.offer("p-1", extra=DELETION_MARK), only_changes=True)
+    assert _active("p-1") == {"p-1": False}
+
+    offers(
+        catalog,
+        cml.offer("p-1", extra="<ПометкаУдаления>false</ПометкаУдаления>"),
+        only_changes=True,
+    )
+
+    assert _active("p-1") == {"p-1": True}
+
+
+def test_an_offer_of_the_bare_product_does_not_bring_back_a_product_with_characteristics(catalog):
+    offers(catalog, cml.offer("p-2#c-1", characteristics=[("Цвет", "Синий")]), only_changes=True)
+    assert _active("p-2", "p-2#c-1") == {"p-2": False, "p-2#c-1": True}
+
+    counts = offers(catalog, cml.offer("p-2", quantity="3"), only_changes=True)
+
+    assert _active("p-2", "p-2#c-1") == {"p-2": False, "p-2#c-1": True}
+    assert "variants_reactivated" not in counts

@@ -68,6 +68,32 @@ def test_the_order_page_shows_header_lines_quantities_history_and_shipments(
     assert page.count("border-start border-3") == 4  # sent, accepted, assembling, shipped
 
 
+@pytest.mark.parametrize(
+    ("status", "answer", "backordered"),
+    [
+        (Status.SHORTAGE, "", "2"),
+        (Status.ASSEMBLING, "", "2"),
+        (Status.ACCEPTED, "accepted", "0"),
+        (Status.COMPLETED, "", "0"),
+        (Status.CANCELLED, "", "0"),
+    ],
+)
+def test_the_order_page_shows_what_is_backordered_on_each_line(
+    partner_client, partner_admin, goods, status, answer, backordered
+):
+    order = order_make(author=partner_admin, variants=goods, status=status, quantity="5")
+    first, second = order.lines.all()
+    first.confirmed_quantity, first.shortage_answer = Decimal("3"), answer
+    first.save()
+    second.confirmed_quantity = Decimal("5")
+    second.save()
+
+    page = partner_client.get(f"/orders/{order.pk}/").content.decode()
+
+    shown = re.findall(r'data-testid="line-backordered">([^<]*)</td>', page)
+    assert shown == [backordered, "0"]
+
+
 def test_the_order_detail_reads_remaining_quantities(scope, partner_admin, goods):
     order = order_make(author=partner_admin, variants=goods, status=Status.ACCEPTED, quantity="5")
     order.lines.update(confirmed_quantity=Decimal("3"), shipped_quantity=Decimal("1"))

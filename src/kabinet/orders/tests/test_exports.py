@@ -89,11 +89,29 @@ def test_one_order_downloads_with_its_header_lines_and_totals(english_client, pa
     assert f'filename="order-{order.number}.xlsx"' in response["Content-Disposition"]
     assert rows[0][:2] == ["Order", order.number]
     lines = [row for row in rows if row and row[0] in {"1", "2"}]
-    assert [(row[1], row[2], row[4], row[6], row[7], row[10]) for row in lines] == [
-        (line.article, line.product_name, 3.0, 3.0, 0.0, 300.0) for line in order.lines.all()
+    assert [(row[1], row[2], row[4], row[6], row[7], row[8], row[11]) for row in lines] == [
+        (line.article, line.product_name, 3.0, 3.0, 0.0, 0.0, 300.0) for line in order.lines.all()
     ]
     assert rows[-2][0] == "Total"
-    assert rows[-2][10] == 600.0
+    assert rows[-2][11] == 600.0
+
+
+def test_one_order_downloads_with_the_backordered_quantity_of_each_line(
+    english_client, partner_admin, goods
+):
+    order = order_make(author=partner_admin, variants=goods, status=Status.ACCEPTED, quantity="5")
+    first, second = order.lines.all()
+    first.confirmed_quantity = 3
+    first.save()
+    second.confirmed_quantity = 5
+    second.save()
+
+    rows = _xlsx_rows(english_client.get(f"/orders/{order.pk}/download.xlsx"))
+
+    header = next(row for row in rows if row and row[0] == "No.")
+    assert header[4:9] == ["Ordered", "Confirmed", "Shipped", "Remaining", "Backordered"]
+    lines = [row for row in rows if row and row[0] in {"1", "2"}]
+    assert [row[4:9] for row in lines] == [[5.0, 3.0, 0.0, 3.0, 2.0], [5.0, 5.0, 0.0, 5.0, 0.0]]
 
 
 def test_the_export_route_knows_only_xlsx_and_csv(partner_client):
