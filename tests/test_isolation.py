@@ -48,7 +48,11 @@ def test_the_walk_covers_the_project_routes():
         "company/counterparties/<int:counterparty_id>/",
         "company/",
         "account/login/",
+        "healthz",
+        "readyz",
     } <= walked
+    access = {route.route: route.access for route in routes()}
+    assert access["healthz"] == access["readyz"] == ("public", None)
 
 
 def test_the_walk_catches_an_unscoped_view_and_an_unmarked_one(
