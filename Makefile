@@ -10,8 +10,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/8
 # The Redis pass: what runs differently with REDIS_URL set (the cache, sessions, throttles,
 # RQ tasks and workers, health); the rest of the suite does not look at where the cache is.
 REDIS_TESTS ?= src/kabinet/core src/kabinet/accounts src/kabinet/catalog \
-  src/kabinet/imports/tests/test_tasks.py src/kabinet/exchange/tests/test_http_auth.py \
-  src/kabinet/exchange/tests/test_worker_killed.py
+  src/kabinet/imports/tests/test_tasks.py src/kabinet/exchange/tests/test_http_auth.py
 
 .PHONY: install system-packages demo test test-sqlite test-postgres test-redis test-e2e lint messages \
   check-deploy
