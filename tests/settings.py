@@ -6,7 +6,24 @@ from pathlib import Path
 # Production settings refuse to start without a SECRET_KEY; the tests run with DEBUG off.
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
 
-from kabinet.settings import *  # noqa: F403
+
+def _redis_url_per_test_process(url: str) -> str:
+    """REDIS_URL with a database number of its own for each xdist process: the tests empty
+    the cache (FLUSHDB) before each test, which must not empty another process's database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + 1 + int(worker[2:])}"))
+
+
+if os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_url_per_test_process(os.environ["REDIS_URL"])
+
+from kabinet.settings import *  # noqa: E402, F403
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -77,7 +77,11 @@ def test_the_walk_covers_the_project_routes():
         "finance/acts/<int:request_id>/act.pdf",
         "approvals/<int:order_id>/approve/",
         "approvals/rules/<int:rule_id>/delete/",
+        "healthz",
+        "readyz",
     } <= walked
+    access = {route.route: route.access for route in routes()}
+    assert access["healthz"] == access["readyz"] == ("public", None)
 
 
 def test_rows_addressed_to_a_partner_and_one_to_one_rows_are_its_rows():

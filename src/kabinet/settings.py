@@ -194,20 +194,43 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache --------------------------------------------------------------------------------
-if redis_url := os.environ.get("REDIS_URL"):
+# --- Cache, sessions ----------------------------------------------------------------------
+# With REDIS_URL: Redis is the cache shared by every app server, and sessions are "cached_db":
+# read from Redis, written through to the database. A restarted (emptied) Redis costs one
+# database read per session; nobody is logged out. Without it: a per-process memory cache and
+# database sessions (one server).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
+            "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kabinet",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks (Django Tasks API) ---------------------------------------------------
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# TASKS_BACKEND: "database" (default: django-tasks-db, the queue is a table, `kabinet worker`
+# polls it) or "rq" (the queue is in Redis at REDIS_URL, `kabinet worker` runs RQ's worker);
+# any other value is a backend's import path.
+TASKS_BACKEND_ALIASES = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip() or "database"
+TASKS_BACKEND = TASKS_BACKEND_ALIASES.get(TASKS_BACKEND, TASKS_BACKEND)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+if TASKS_BACKEND.endswith("RQBackend") and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the queue is kept in Redis).")
+if REDIS_URL:
+    # RQ's apps are there whenever Redis is, so that a worker on either backend can start.
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A task may run for as long as the largest 1C import or quick-order check takes.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 # --- Accounts, sessions, login throttling --------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -337,6 +360,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer checks app servers over plain HTTP: answer it, never redirect it.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))

@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from kabinet.accounts.access import public_view
+from kabinet.core.views import healthz, readyz
 
 admin.site.site_header = _("Kabinet: supplier staff")
 admin.site.site_title = _("Kabinet")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", public_view(set_language), name="set_language"),
     path("", include("kabinet.accounts.urls")),
