@@ -84,7 +84,11 @@ def test_buyer_claims_with_a_photo_and_sees_the_managers_answer(new_page, live_s
     expect(phone.get_by_test_id("attachment-image")).to_have_count(1)
     thumbnail = phone.get_by_test_id("attachment-image").locator("img")
     expect(thumbnail).to_be_visible()
-    assert phone.evaluate("(img) => img.naturalWidth", thumbnail.element_handle()) > 0
+    # Visible is not loaded: wait until the browser has decoded the thumbnail (a broken image
+    # never gets there, and the wait fails).
+    phone.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
 
     # The manager, at the desk: the staff page of claims → the claim → answer and status.
     desk = new_page()
